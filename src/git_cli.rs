@@ -1,0 +1,184 @@
+//! The only module that runs `git`. Arguments go as an argv list, never through a shell; the
+//! executable is found once with `which`.
+//!
+//! Inside a hook, Git exports `GIT_DIR`, `GIT_INDEX_FILE` and (server side) the quarantine
+//! variables; they must reach a `git` that works on the same repository and must never reach
+//! one that works on another. [`Git::here`] keeps them, [`Git::at`] removes them.
+
+use crate::error::{Error, Result};
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// What `git rev-parse --local-env-vars` lists: the variables that tie `git` to one repository.
+const REPOSITORY_VARS: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_QUARANTINE_PATH",
+    "GIT_PREFIX",
+    "GIT_NAMESPACE",
+    "GIT_CONFIG",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_GRAFT_FILE",
+    "GIT_SHALLOW_FILE",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_INTERNAL_SUPER_PREFIX",
+];
+
+/// The path of the `git` executable.
+pub fn executable() -> Result<&'static Path> {
+    static GIT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    GIT.get_or_init(|| which::which("git").ok()).as_deref().ok_or_else(|| {
+        Error::env("`git` was not found on PATH").hint("install Git, or add its directory to PATH")
+    })
+}
+
+/// A way to run `git` for one repository.
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: Option<PathBuf>,
+}
+
+impl Git {
+    /// `git` for the repository of the current directory and environment (hooks included).
+    pub fn here() -> Self {
+        Self { dir: None }
+    }
+
+    /// `git` for the repository at `dir`, ignoring the repository Git exported to us.
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: Some(dir.into()) }
+    }
+
+    fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Command> {
+        let mut cmd = Command::new(executable()?);
+        if let Some(dir) = &self.dir {
+            cmd.current_dir(dir);
+            for var in REPOSITORY_VARS {
+                cmd.env_remove(var);
+            }
+        }
+        cmd.args(args);
+        Ok(cmd)
+    }
+
+    /// Runs and captures; a non-zero exit is an error carrying Git's own message.
+    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String> {
+        let out = self.output(args)?;
+        if !out.status.success() {
+            return Err(failure(args, &out));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Runs and captures, whatever the exit status.
+    pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output> {
+        self.command(args)?
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| Error::env(format!("could not run git: {e}")))
+    }
+
+    /// True when the command exits 0; its output is discarded.
+    pub fn succeeds<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<bool> {
+        Ok(self.output(args)?.status.success())
+    }
+
+    /// Runs with the user's terminal attached (progress, editors, hooks' messages), returning
+    /// whether it succeeded.
+    pub fn interactive<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<bool> {
+        let status = self
+            .command(args)?
+            .status()
+            .map_err(|e| Error::env(format!("could not run git: {e}")))?;
+        Ok(status.success())
+    }
+
+    /// Runs with `input` on stdin and captures stdout; a non-zero exit is an error.
+    pub fn run_with_input<S: AsRef<OsStr>>(&self, args: &[S], input: &[u8]) -> Result<String> {
+        let mut child = self
+            .command(args)?
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::env(format!("could not run git: {e}")))?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().map_err(|e| Error::env(format!("git failed: {e}")))?;
+        let _ = writer.join();
+        if !out.status.success() {
+            return Err(failure(args, &out));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// `git diff-tree --stdin -p | git patch-id --stable` for `lines` (each `<tip>` or
+    /// `<tip> <base>`), returning `(patch id, tip)` pairs. Empty diffs yield no pair.
+    pub fn patch_ids(&self, lines: &str) -> Result<Vec<(String, String)>> {
+        let spawn_err = |e: std::io::Error| Error::env(format!("could not run git: {e}"));
+        let mut diff = self
+            .command(&[
+                "diff-tree",
+                "--stdin",
+                "-p",
+                "--no-color",
+                "--no-ext-diff",
+                "--no-textconv",
+            ])?
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_err)?;
+        let diff_out = diff.stdout.take().expect("piped");
+        let patch = self
+            .command(&["patch-id", "--stable"])?
+            .stdin(diff_out)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_err)?;
+        let mut stdin = diff.stdin.take().expect("piped");
+        let input = lines.as_bytes().to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = patch.wait_with_output().map_err(spawn_err)?;
+        let mut diff_err = String::new();
+        if let Some(mut e) = diff.stderr.take() {
+            let _ = e.read_to_string(&mut diff_err);
+        }
+        let diff_status = diff.wait().map_err(spawn_err)?;
+        let _ = writer.join();
+        if !diff_status.success() || !out.status.success() {
+            return Err(Error::env(format!(
+                "computing patch identities failed: {}{}",
+                diff_err.trim(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split_once(' ').map(|(p, c)| (p.to_owned(), c.trim().to_owned())))
+            .collect())
+    }
+}
+
+fn failure<S: AsRef<OsStr>>(args: &[S], out: &Output) -> Error {
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let detail = stderr.trim();
+    Error::env(format!(
+        "`git {}` failed{}{}",
+        shown.join(" "),
+        if detail.is_empty() { "" } else { ": " },
+        detail
+    ))
+}

@@ -1,0 +1,37 @@
+//! `git-hotfix`: parse, dispatch, and map the outcome to SPEC's exit codes in one place.
+
+mod cli;
+mod commands;
+mod config;
+mod error;
+mod git_cli;
+mod hooks;
+mod output;
+mod policy;
+mod repo;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    if let Some(dir) = &cli.directory
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        output::error(&error::Error::env(format!("cannot change to '{}': {e}", dir.display())));
+        return ExitCode::from(2);
+    }
+    match commands::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

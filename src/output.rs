@@ -1,0 +1,103 @@
+//! All terminal output: human text (colour only on a terminal and never with `NO_COLOR`) and
+//! JSON. A closed pipe (`git hotfix list | head`) ends the program quietly.
+
+use crate::error::Error;
+use crate::policy::{Severity, Violation};
+use serde::Serialize;
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+#[derive(Clone, Copy)]
+pub enum Paint {
+    Red,
+    Green,
+    Yellow,
+    Bold,
+    Dim,
+}
+
+fn colour_enabled(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `text` in `paint` when standard error is a terminal that accepts colour.
+pub fn paint_err(paint: Paint, text: impl Display) -> String {
+    paint_if(colour_enabled(std::io::stderr().is_terminal()), paint, text)
+}
+
+/// `text` in `paint` when standard output is a terminal that accepts colour.
+pub fn paint_out(paint: Paint, text: impl Display) -> String {
+    paint_if(colour_enabled(std::io::stdout().is_terminal()), paint, text)
+}
+
+fn paint_if(enabled: bool, paint: Paint, text: impl Display) -> String {
+    if !enabled {
+        return text.to_string();
+    }
+    let code = match paint {
+        Paint::Red => "31",
+        Paint::Green => "32",
+        Paint::Yellow => "33",
+        Paint::Bold => "1",
+        Paint::Dim => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// Writes `text` and a newline to standard output; a reader that went away ends us quietly.
+pub fn say(text: impl Display) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+/// Writes a line to standard error (messages, progress, hook output).
+pub fn note(text: impl Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+pub fn warn(text: impl Display) {
+    note(format!("{} {text}", paint_err(Paint::Yellow, "warning:")));
+}
+
+/// Prints `value` as pretty JSON on standard output.
+pub fn json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => say(text),
+        Err(e) => note(format!("error: cannot render JSON: {e}")),
+    }
+}
+
+/// Prints an error and its hints the way every command ends on failure.
+pub fn error(err: &Error) {
+    note(format!("{} {}", paint_err(Paint::Red, "error:"), err.message));
+    for hint in &err.hints {
+        note(format!("{} {hint}", paint_err(Paint::Dim, "hint:")));
+    }
+}
+
+/// One finding as several lines: rule and message, the commit, the fix.
+pub fn violation_text(v: &Violation, colour: impl Fn(Paint, &str) -> String) -> String {
+    let label = match v.severity {
+        Severity::Error => colour(Paint::Red, &format!("✗ {}", v.rule)),
+        Severity::Warning => colour(Paint::Yellow, &format!("! {}", v.rule)),
+    };
+    let mut text = format!("{label}  {}", v.message);
+    if let Some(commit) = &v.commit {
+        text.push_str(&format!("\n    commit: {} {}", commit.id, commit.subject));
+    }
+    if !v.fix.is_empty() {
+        text.push_str(&format!("\n    fix:    {}", v.fix));
+    }
+    text
+}
+
+/// Prints findings on standard error.
+pub fn violations(list: &[Violation]) {
+    for v in list {
+        note(violation_text(v, |p, t| paint_err(p, t)));
+    }
+}

@@ -1,0 +1,114 @@
+//! R2: a hotfix carries no development-only commit.
+
+use super::{CommitRef, Graph, Rule, Trunks, Violation};
+
+/// R2 for the hotfix branch `branch` at `tip`: an error when it contains commits that are on
+/// development but not on main, a warning when it is behind main.
+///
+/// Exact and cheap: a development-only commit in the hotfix exists exactly when some merge base
+/// of the hotfix and development is not an ancestor of main.
+pub fn check_base<G: Graph>(
+    graph: &G,
+    branch: &str,
+    tip: G::Id,
+    trunks: &Trunks<'_, G::Id>,
+) -> Result<Vec<Violation>, G::Error> {
+    let mut found = Vec::new();
+    if let Some(development) = trunks.development
+        && let Some(base) = graph.shares_commits_outside(tip, development, trunks.main)?
+    {
+        let leaked = graph.commits(&[base], &[trunks.main], false)?;
+        let main = trunks.main_name;
+        found.push(
+            Violation::error(
+                Rule::R2,
+                branch,
+                format!(
+                    "'{branch}' contains {} commit(s) from {} that are not on {main}: it was not cut from {main}",
+                    leaked.len(),
+                    trunks.development_name,
+                ),
+            )
+            .at(CommitRef::of(graph, base)?)
+            .fix(format!(
+                "move your own commits onto {main}: git rebase --onto {main} {} '{branch}'",
+                graph.short(base)
+            )),
+        );
+    }
+    // Rebasing onto main, as the error says, also cures being behind: say it once.
+    if found.is_empty() && !graph.is_ancestor(trunks.main, tip)? {
+        found.push(
+            Violation::warning(
+                Rule::R2,
+                branch,
+                format!("'{branch}' is behind {}", trunks.main_name),
+            )
+            .fix(format!(
+                "bring it up to date if the fix needs it: git merge {}",
+                trunks.main_name
+            )),
+        );
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Severity;
+    use crate::policy::graph::fake::FakeGraph;
+
+    /// root ── m1 ────────── m2 (main)
+    ///    └── d1 ── d2 (development)
+    fn history() -> FakeGraph {
+        let mut g = FakeGraph::new();
+        g.commit("root", &[], "root")
+            .commit("m1", &["root"], "m1")
+            .commit("d1", &["m1"], "feature one")
+            .commit("d2", &["d1"], "feature two")
+            .commit("m2", &["m1"], "Merge branch 'hotfix/old'")
+            .commit("good", &["m2"], "fix timeout")
+            .commit("bad", &["d2"], "fix from development")
+            .commit("stale", &["m1"], "fix on an old main");
+        g
+    }
+
+    fn trunks() -> Trunks<'static, &'static str> {
+        Trunks {
+            main: "m2",
+            main_name: "main",
+            development: Some("d2"),
+            development_name: "development",
+        }
+    }
+
+    #[test]
+    fn accepts_a_hotfix_cut_from_main() {
+        assert_eq!(check_base(&history(), "hotfix/good", "good", &trunks()).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn rejects_a_hotfix_cut_from_development_naming_a_development_commit() {
+        let found = check_base(&history(), "hotfix/bad", "bad", &trunks()).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let v = &found[0];
+        assert_eq!((v.rule, v.severity), (Rule::R2, Severity::Error));
+        assert!(v.message.contains("contains 2 commit(s) from development"), "{}", v.message);
+        assert_eq!(v.commit.as_ref().unwrap().id, "d2");
+        assert!(v.fix.contains("git rebase --onto main d2 'hotfix/bad'"), "{}", v.fix);
+    }
+
+    #[test]
+    fn being_behind_main_is_only_a_warning() {
+        let found = check_base(&history(), "hotfix/stale", "stale", &trunks()).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn without_development_only_the_behind_check_runs() {
+        let t = Trunks { development: None, ..trunks() };
+        assert_eq!(check_base(&history(), "hotfix/bad", "bad", &t).unwrap().len(), 1);
+    }
+}

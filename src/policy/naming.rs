@@ -1,0 +1,196 @@
+//! R1: what a hotfix branch may be called, and how a description becomes a valid name.
+
+use super::{Rule, Violation};
+use regex::Regex;
+
+/// Longest description SPEC allows after the prefix.
+pub const MAX_DESC_LEN: usize = 64;
+
+/// The naming rule, compiled from the configuration.
+#[derive(Debug, Clone)]
+pub struct Naming {
+    pub prefix: String,
+    pub pattern: Regex,
+}
+
+impl Naming {
+    /// The description part of `branch` when it is under the hotfix prefix.
+    pub fn desc<'b>(&self, branch: &'b str) -> Option<&'b str> {
+        branch.strip_prefix(self.prefix.as_str())
+    }
+
+    /// R1 for a branch under the prefix; `None` when the name is fine.
+    pub fn check(&self, branch: &str) -> Option<Violation> {
+        let desc = self.desc(branch)?;
+        let problem = if desc.is_empty() {
+            "has no description after the prefix".to_owned()
+        } else if desc.chars().count() > MAX_DESC_LEN {
+            format!("has a description longer than {MAX_DESC_LEN} characters")
+        } else if !self.pattern.is_match(desc) {
+            format!("does not match the name pattern {}", self.pattern.as_str())
+        } else if !is_valid_branch_name(branch) {
+            "is not a valid Git branch name".to_owned()
+        } else {
+            return None;
+        };
+        let suggestion = self.suggest(desc);
+        let fix = match &suggestion {
+            Some(name) => format!("rename it: git branch -m -- '{branch}' '{name}'"),
+            None => format!(
+                "rename it to {}<desc> where <desc> matches {}",
+                self.prefix,
+                self.pattern.as_str()
+            ),
+        };
+        Some(Violation::error(Rule::R1, branch, format!("branch '{branch}' {problem}")).fix(fix))
+    }
+
+    /// A valid name derived from `desc`, if normalising gives one.
+    pub fn suggest(&self, desc: &str) -> Option<String> {
+        let normal = normalise(desc, &self.prefix);
+        let name = format!("{}{normal}", self.prefix);
+        (!normal.is_empty() && self.check(&name).is_none()).then_some(name)
+    }
+}
+
+/// SPEC's normalisation of a description: lowercase, every run of characters other than ASCII
+/// letters and digits becomes one `-` (a single `.` between two of them stays, so `v1.2`
+/// survives), no leading or trailing separator, at most [`MAX_DESC_LEN`] characters, and a
+/// leading prefix (`hotfix/`) is accepted and dropped.
+pub fn normalise(input: &str, prefix: &str) -> String {
+    let input = input.trim();
+    let input = input.strip_prefix(prefix).unwrap_or(input);
+    let lower = input.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let mut out = String::new();
+    let mut pending_dash = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else if c == '.'
+            && !pending_dash
+            && out.ends_with(|p: char| p.is_ascii_alphanumeric())
+            && chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric)
+        {
+            out.push('.');
+        } else {
+            pending_dash = true;
+        }
+    }
+    if out.len() > MAX_DESC_LEN {
+        out.truncate(MAX_DESC_LEN);
+        while out.ends_with(['-', '.']) {
+            out.pop();
+        }
+    }
+    out
+}
+
+/// `git check-ref-format --branch` for `refs/heads/<name>`, without Git.
+pub fn is_valid_branch_name(name: &str) -> bool {
+    if name.is_empty() || name.starts_with('-') || name == "HEAD" || name == "@" {
+        return false;
+    }
+    if name.ends_with('/') || name.ends_with('.') || name.contains("..") || name.contains("@{") {
+        return false;
+    }
+    let bad_char = |c: char| c.is_ascii_control() || " ~^:?*[\\".contains(c);
+    if name.chars().any(bad_char) {
+        return false;
+    }
+    name.split('/')
+        .all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naming() -> Naming {
+        Naming {
+            prefix: "hotfix/".into(),
+            pattern: Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
+        }
+    }
+
+    #[test]
+    fn normalises_descriptions() {
+        let cases = [
+            ("Fix Authentication Timeout", "fix-authentication-timeout"),
+            ("hotfix/fix-login", "fix-login"),
+            ("  --Fix__the   bug!!  ", "fix-the-bug"),
+            ("bump to v1.2.3", "bump-to-v1.2.3"),
+            ("a..b", "a-b"),
+            ("end.", "end"),
+            ("Ünïcode bug", "n-code-bug"),
+            ("@{upstream}", "upstream"),
+            ("-x", "x"),
+            ("...", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalise(input, "hotfix/"), want, "{input}");
+        }
+        assert_eq!(normalise(&"a".repeat(300), "hotfix/").len(), MAX_DESC_LEN);
+        assert_eq!(normalise(&format!("{}-b", "a".repeat(63)), "hotfix/"), "a".repeat(63));
+    }
+
+    #[test]
+    fn validates_git_branch_names() {
+        for ok in ["hotfix/ok-1", "hotfix/ünï", "a/b.c", "hotfix/a@b"] {
+            assert!(is_valid_branch_name(ok), "{ok}");
+        }
+        for bad in [
+            "hotfix/bad..x",
+            "hotfix/a b",
+            "hotfix/x.lock",
+            "hotfix/",
+            "-leading",
+            "hotfix/@{x",
+            "HEAD",
+            "hotfix//x",
+            "hotfix/x.",
+            "hotfix/.x",
+            "a~1",
+            "a^",
+            "a:b",
+            "a?",
+            "a*",
+            "a[",
+            "a\\b",
+            "a\tb",
+            "@",
+        ] {
+            assert!(!is_valid_branch_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn r1_accepts_good_names_and_ignores_other_prefixes() {
+        let n = naming();
+        assert_eq!(n.check("hotfix/fix-login"), None);
+        assert_eq!(n.check("hotfix/v1.2.3"), None);
+        assert_eq!(n.check("feature/Whatever Goes"), None);
+    }
+
+    #[test]
+    fn r1_rejects_bad_names_with_a_suggestion() {
+        let n = naming();
+        let v = n.check("hotfix/Fix_Login").unwrap();
+        assert_eq!(v.rule, Rule::R1);
+        assert!(v.message.contains("does not match"), "{}", v.message);
+        assert!(v.fix.contains("hotfix/fix-login"), "{}", v.fix);
+        assert!(n.check("hotfix/").unwrap().message.contains("no description"));
+        assert!(n.check(&format!("hotfix/{}", "a".repeat(65))).unwrap().message.contains("longer"));
+    }
+
+    #[test]
+    fn r1_checks_git_validity_even_with_a_lax_pattern() {
+        let n = Naming { prefix: "hotfix/".into(), pattern: Regex::new(".*").unwrap() };
+        assert!(n.check("hotfix/a..b").unwrap().message.contains("not a valid Git branch"));
+        assert_eq!(n.check("hotfix/anything_goes"), None);
+    }
+}

@@ -1,0 +1,437 @@
+//! Every read of the repository: refs, ancestry, merge bases, walks, config, through gix. The
+//! only module that uses gix, so that its API changes stay in one file.
+
+use crate::config::{self, Config, GitConfig};
+use crate::error::{Error, Result, chain};
+use crate::git_cli::Git;
+use crate::policy::{Diff, Graph};
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What HEAD points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Head {
+    Branch(String),
+    Detached(ObjectId),
+    /// A branch with no commit yet (a new repository).
+    Unborn(String),
+}
+
+/// An open repository.
+pub struct Repo {
+    inner: gix::Repository,
+    commit_graph: OnceCell<Option<gix::commitgraph::Graph>>,
+    /// Keeps the object directory that makes quarantined objects visible alive.
+    _quarantine: Option<tempfile::TempDir>,
+}
+
+/// Turns any gix error into ours, with its cause chain.
+fn fail(context: &str) -> impl FnOnce(gix::Error) -> Error + '_ {
+    move |e| Error::env(format!("{context}: {}", chain(&e)))
+}
+
+impl Repo {
+    /// Finds the repository like Git does from the current directory, honouring `GIT_DIR`,
+    /// `GIT_WORK_TREE` and one-off `git -c` values.
+    pub fn discover() -> Result<Self> {
+        let opts = gix::open::Options::default().cli_overrides(git_config_parameters());
+        let found = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
+            ".",
+            Default::default(),
+            gix::sec::trust::Mapping { full: opts.clone(), reduced: opts },
+        );
+        let inner: gix::Repository = match found {
+            Ok(repo) => repo.into(),
+            Err(e) => {
+                let text = chain(&e);
+                let err = if text.contains("Could not find a git repository") {
+                    Error::env("not a Git repository (or any parent directory)")
+                        .hint("run this inside a clone, or pass -C <path>")
+                } else {
+                    Error::env(format!("cannot open the repository: {text}"))
+                };
+                return Err(err);
+            }
+        };
+        let mut repo = Self { inner, commit_graph: OnceCell::new(), _quarantine: None };
+        repo.inner.object_cache_size_if_unset(4 * 1024 * 1024);
+        repo.see_quarantined_objects()?;
+        Ok(repo)
+    }
+
+    /// In a server's pre-receive hook the pushed objects sit in a quarantine directory that gix
+    /// does not look at: point the object database at it and at the real one.
+    fn see_quarantined_objects(&mut self) -> Result<()> {
+        let Some(quarantine) = std::env::var_os("GIT_QUARANTINE_PATH") else { return Ok(()) };
+        let cwd = std::env::current_dir().map_err(|e| Error::env(e.to_string()))?;
+        let mut dirs = vec![cwd.join(quarantine)];
+        if let Some(alternates) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            dirs.extend(std::env::split_paths(&alternates).map(|p| cwd.join(p)));
+        }
+        let own = cwd.join(self.inner.common_dir()).join("objects");
+        if !dirs.contains(&own) {
+            dirs.push(own);
+        }
+        let io = |e: std::io::Error| Error::env(format!("cannot read quarantined objects: {e}"));
+        let view = tempfile::Builder::new().prefix("git-hotfix-odb-").tempdir().map_err(io)?;
+        std::fs::create_dir_all(view.path().join("info")).map_err(io)?;
+        let list: String = dirs.iter().map(|d| format!("{}\n", d.display())).collect();
+        std::fs::write(view.path().join("info").join("alternates"), list).map_err(io)?;
+        let hash = self.inner.object_hash();
+        let handle = gix::odb::at(view.path(), hash)
+            .map_err(|e| Error::env(format!("cannot read quarantined objects: {e}")))?;
+        self.inner.objects = gix::odb::memory::Proxy::new(handle, hash);
+        self.inner.object_cache_size_if_unset(4 * 1024 * 1024);
+        // The commit-graph lives with the real objects.
+        let graph = gix::commitgraph::Graph::at(
+            &cwd.join(self.inner.common_dir()).join("objects/info"),
+            hash,
+            None,
+        )
+        .ok();
+        let _ = self.commit_graph.set(graph);
+        self._quarantine = Some(view);
+        Ok(())
+    }
+
+    pub fn is_bare(&self) -> bool {
+        self.inner.workdir().is_none()
+    }
+
+    /// The work tree's root, absolute.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        self.inner.workdir().map(absolute)
+    }
+
+    /// This worktree's Git dir (`.git`, or `.git/worktrees/<name>`), absolute.
+    pub fn git_dir(&self) -> PathBuf {
+        absolute(self.inner.git_dir())
+    }
+
+    /// The Git dir shared by all worktrees, absolute.
+    pub fn common_dir(&self) -> PathBuf {
+        absolute(self.inner.common_dir())
+    }
+
+    pub fn is_shallow(&self) -> bool {
+        self.inner.is_shallow().unwrap_or(false)
+    }
+
+    pub fn head(&self) -> Result<Head> {
+        let head = self.inner.head().map_err(fail("cannot read HEAD"))?;
+        if head.is_detached() {
+            let id = head.id().ok_or_else(|| Error::env("HEAD is detached but unreadable"))?;
+            return Ok(Head::Detached(id.detach()));
+        }
+        let name = head
+            .referent_name()
+            .map(|n| n.shorten().to_string())
+            .ok_or_else(|| Error::env("cannot read HEAD"))?;
+        Ok(if head.is_unborn() { Head::Unborn(name) } else { Head::Branch(name) })
+    }
+
+    /// The commit a full ref name points at (tags peeled), or `None` when it does not exist.
+    pub fn resolve_ref(&self, full_name: &str) -> Result<Option<ObjectId>> {
+        let Ok(Some(mut reference)) = self.inner.try_find_reference(full_name) else {
+            return Ok(None);
+        };
+        let id = reference.peel_to_id().map_err(fail(full_name))?.detach();
+        Ok(Some(self.peel_to_commit(id)?))
+    }
+
+    /// A revision as Git spells it (`main`, `HEAD~2`, an id), peeled to a commit.
+    pub fn resolve(&self, spec: &str) -> Result<ObjectId> {
+        let id = self
+            .inner
+            .rev_parse_single(spec)
+            .map_err(|_| Error::env(format!("'{spec}' is not a known revision")))?;
+        self.peel_to_commit(id.detach())
+    }
+
+    /// Peels tags; an object that is not a commit is an error.
+    pub fn peel_to_commit(&self, id: ObjectId) -> Result<ObjectId> {
+        let object = self.inner.find_object(id).map_err(fail("cannot read object"))?;
+        Ok(object.peel_to_commit().map_err(|_| Error::env(format!("{id} is not a commit")))?.id)
+    }
+
+    /// Parses a full hexadecimal object id of this repository's hash kind.
+    pub fn parse_id(&self, hex: &str) -> Option<ObjectId> {
+        (hex.len() == self.inner.object_hash().len_in_hex())
+            .then(|| ObjectId::from_hex(hex.as_bytes()).ok())
+            .flatten()
+    }
+
+    pub fn has_object(&self, id: ObjectId) -> bool {
+        self.inner.has_object(id)
+    }
+
+    /// Refs under `prefix` (which must end in `/`), by full name, peeled to commits.
+    pub fn refs_with_prefix(&self, prefix: &str) -> Result<Vec<(String, ObjectId)>> {
+        let platform = self.inner.references().map_err(fail("cannot list refs"))?;
+        let mut out = Vec::new();
+        for reference in platform.prefixed(prefix).map_err(fail("cannot list refs"))? {
+            let Ok(mut reference) = reference else { continue };
+            let name = reference.name().as_bstr().to_string();
+            if let Ok(id) = reference.peel_to_id() {
+                if let Ok(id) = self.peel_to_commit(id.detach()) {
+                    out.push((name, id));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The configured URL of `remote`, if it has one.
+    pub fn remote_url(&self, remote: &str) -> Option<String> {
+        self.config_string(&format!("remote.{remote}.url"))
+    }
+
+    /// A file's bytes in a commit's tree.
+    pub fn file_at(&self, commit: ObjectId, path: &str) -> Result<Option<Vec<u8>>> {
+        let commit = self.inner.find_commit(commit).map_err(fail("cannot read commit"))?;
+        let tree = commit.tree().map_err(fail("cannot read tree"))?;
+        let Some(entry) = tree.lookup_entry_by_path(path).map_err(fail("cannot read tree"))? else {
+            return Ok(None);
+        };
+        if !entry.mode().is_blob() {
+            return Ok(None);
+        }
+        let object = entry.object().map_err(fail("cannot read file"))?;
+        Ok(Some(object.data.clone()))
+    }
+
+    /// Seconds since the epoch at which `id` was committed.
+    pub fn commit_time(&self, id: ObjectId) -> Result<i64> {
+        let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
+        Ok(commit.time().map_err(fail("cannot read commit"))?.seconds)
+    }
+
+    /// The team's configuration: `.githotfix.toml` from the work tree, or in a bare repository
+    /// from main's tree, then Git config.
+    pub fn load_config(&self) -> Result<Config> {
+        let source = if let Some(root) = self.workdir() {
+            read_work_tree_config(&root)?
+        } else {
+            let main = self.config_string("hotfix.main").unwrap_or_else(|| "main".into());
+            match self.resolve_ref(&format!("refs/heads/{main}"))? {
+                Some(tip) => match self.file_at(tip, config::FILE_NAME)? {
+                    Some(bytes) => Some(config::source_from_bytes(
+                        format!("{main}:{}", config::FILE_NAME),
+                        bytes,
+                    )?),
+                    None => None,
+                },
+                None => None,
+            }
+        };
+        config::load(source.as_ref(), self)
+    }
+
+    /// main or development as the checks see them: the remote-tracking ref when it exists,
+    /// else the local branch.
+    pub fn trunk(&self, config: &Config, branch: &str) -> Result<Option<ObjectId>> {
+        match self.resolve_ref(&format!("refs/remotes/{}/{branch}", config.remote))? {
+            Some(id) => Ok(Some(id)),
+            None => self.resolve_ref(&format!("refs/heads/{branch}")),
+        }
+    }
+
+    fn graph_cache(&self) -> Option<&gix::commitgraph::Graph> {
+        self.commit_graph
+            .get_or_init(|| self.inner.commit_graph_if_enabled().ok().flatten())
+            .as_ref()
+    }
+}
+
+impl GitConfig for Repo {
+    fn config_string(&self, key: &str) -> Option<String> {
+        self.inner.config_snapshot().string(key).map(|v| v.to_string())
+    }
+}
+
+impl Graph for Repo {
+    type Id = ObjectId;
+    type Error = Error;
+
+    fn parents(&self, id: ObjectId) -> Result<Vec<ObjectId>> {
+        if let Some(graph) = self.graph_cache()
+            && let Some(commit) = graph.commit_by_id(id)
+        {
+            let parents: Result<Vec<_>, _> =
+                commit.iter_parents().map(|p| p.map(|pos| graph.id_at(pos).to_owned())).collect();
+            if let Ok(parents) = parents {
+                return Ok(parents);
+            }
+        }
+        let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
+        Ok(commit.parent_ids().map(|p| p.detach()).collect())
+    }
+
+    fn is_ancestor(&self, ancestor: ObjectId, descendant: ObjectId) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        let Some(graph) = self.graph_cache() else {
+            let base = self.inner.merge_base(ancestor, descendant);
+            return Ok(base.map_err(fail("cannot compute a merge base"))?.map(|id| id.detach())
+                == Some(ancestor));
+        };
+        // A reachability walk pruned by generation numbers, as Git does: nothing with a
+        // generation at or below the ancestor's can lead to it.
+        let target = graph.commit_by_id(ancestor).map(|c| c.generation());
+        if let (Some(wanted), Some(start)) = (target, graph.commit_by_id(descendant))
+            && start.generation() <= wanted
+        {
+            return Ok(false);
+        }
+        let walk = self
+            .inner
+            .rev_walk([descendant])
+            .selected(move |id| match graph.commit_by_id(id) {
+                None => true,
+                Some(c) => target.is_none_or(|wanted| c.generation() >= wanted),
+            })
+            .map_err(fail("cannot walk history"))?;
+        for info in walk {
+            if info.map_err(fail("cannot walk history"))?.id == ancestor {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn merge_bases(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
+        let mut graph = self.inner.revision_graph(self.graph_cache());
+        let bases = self
+            .inner
+            .merge_bases_many_with_graph(a, &[b], &mut graph)
+            .map_err(fail("cannot compute merge bases"))?;
+        Ok(bases.into_iter().map(|id| id.detach()).collect())
+    }
+
+    fn commits(
+        &self,
+        include: &[ObjectId],
+        exclude: &[ObjectId],
+        first_parent: bool,
+    ) -> Result<Vec<ObjectId>> {
+        let mut walk =
+            self.inner.rev_walk(include.iter().copied()).with_hidden(exclude.iter().copied());
+        if first_parent {
+            walk = walk.first_parent_only();
+        }
+        let mut out = Vec::new();
+        for info in walk.all().map_err(fail("cannot walk history"))? {
+            out.push(info.map_err(fail("cannot walk history"))?.id);
+        }
+        Ok(out)
+    }
+
+    fn message(&self, id: ObjectId) -> Result<String> {
+        let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
+        Ok(commit.message_raw_sloppy().to_str_lossy().into_owned())
+    }
+
+    fn short(&self, id: ObjectId) -> String {
+        id.to_hex_with_len(7).to_string()
+    }
+
+    fn patch_ids(&self, diffs: &[Diff<ObjectId>]) -> Result<Vec<Option<String>>> {
+        // Git names each diff by its tip; a round holds each tip once so names stay unique.
+        let mut answers = vec![None; diffs.len()];
+        let mut pending: Vec<usize> = (0..diffs.len()).collect();
+        while !pending.is_empty() {
+            let mut round: HashMap<ObjectId, usize> = HashMap::new();
+            let mut later = Vec::new();
+            let mut input = String::new();
+            for index in pending {
+                let (tip, line) = match diffs[index] {
+                    Diff::Commit(c) => (c, format!("{c}\n")),
+                    Diff::Range { base, tip } => (tip, format!("{tip} {base}\n")),
+                };
+                if round.contains_key(&tip) {
+                    later.push(index);
+                } else {
+                    round.insert(tip, index);
+                    input.push_str(&line);
+                }
+            }
+            for (patch, tip) in Git::here().patch_ids(&input)? {
+                if let Some(&index) = self.parse_id(&tip).and_then(|t| round.get(&t)) {
+                    answers[index] = Some(patch);
+                }
+            }
+            pending = later;
+        }
+        Ok(answers)
+    }
+}
+
+/// Reads `.githotfix.toml` at the work-tree root, refusing a symlink that leads outside it.
+fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
+    let path = root.join(config::FILE_NAME);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else { return Ok(None) };
+    let label = config::FILE_NAME.to_owned();
+    if meta.file_type().is_symlink() {
+        let target = std::fs::canonicalize(&path)
+            .map_err(|e| Error::env(format!("{label}: broken symlink ({e})")))?;
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        if !target.starts_with(&root) {
+            return Err(Error::env(format!(
+                "{label} is a symlink to {}, outside the repository: refusing to read it",
+                target.display()
+            )));
+        }
+    }
+    let bytes = std::fs::read(&path).map_err(|e| Error::env(format!("{label}: {e}")))?;
+    config::source_from_bytes(label, bytes).map(Some)
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `git -c key=value` reaches us as `GIT_CONFIG_PARAMETERS`, which gix ignores: parse it into
+/// overrides. Format: space-separated `'key'='value'` (Git ≥ 2.31) or `'key=value'`, with `'`
+/// written as `'\''`.
+fn git_config_parameters() -> Vec<String> {
+    let Ok(raw) = std::env::var("GIT_CONFIG_PARAMETERS") else { return Vec::new() };
+    let (mut out, mut current, mut in_token) = (Vec::new(), String::new(), false);
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_token = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    current.push(q);
+                }
+            }
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                    in_token = true;
+                }
+            }
+            ' ' | '\t' | '\n' => {
+                if in_token {
+                    out.push(std::mem::take(&mut current));
+                    in_token = false;
+                }
+            }
+            c => {
+                current.push(c);
+                in_token = true;
+            }
+        }
+    }
+    if in_token {
+        out.push(current);
+    }
+    out
+}

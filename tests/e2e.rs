@@ -1,0 +1,20 @@
+//! End-to-end tests: the real binary against real repositories built with the `git` CLI.
+
+mod support;
+
+mod cleanup;
+mod cli;
+mod config;
+mod finish;
+mod hooks_install;
+mod hooks_post_merge;
+mod hooks_pre_push;
+mod hooks_pre_receive;
+mod hooks_prepare_commit_msg;
+mod init;
+mod list;
+mod publish;
+mod start;
+mod status;
+mod tour;
+mod verify;

@@ -1,0 +1,275 @@
+//! The end-to-end harness: real repositories (a bare `origin` plus clones) in a temp dir, a
+//! hermetic environment (no system or user config, fixed identity, dates that advance per
+//! commit), and the built `git-hotfix` first on `PATH` so that Git's hooks reach it.
+
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_git-hotfix");
+
+/// The outcome of one command, printable as a whole when an assertion fails.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Self {
+        Self {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit status 0.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "expected success\n{self}");
+        self
+    }
+
+    /// Asserts the exit status.
+    #[track_caller]
+    pub fn code(self, code: i32) -> Self {
+        assert_eq!(self.code, code, "expected exit {code}\n{self}");
+        self
+    }
+
+    /// Asserts that stderr contains every one of `parts`.
+    #[track_caller]
+    pub fn stderr_has(self, parts: &[&str]) -> Self {
+        for part in parts {
+            assert!(self.stderr.contains(part), "stderr lacks {part:?}\n{self}");
+        }
+        self
+    }
+
+    /// Asserts that stdout contains every one of `parts`.
+    #[track_caller]
+    pub fn stdout_has(self, parts: &[&str]) -> Self {
+        for part in parts {
+            assert!(self.stdout.contains(part), "stdout lacks {part:?}\n{self}");
+        }
+        self
+    }
+
+    /// No panic message, ever.
+    #[track_caller]
+    pub fn no_panic(self) -> Self {
+        assert!(!self.stderr.contains("panicked"), "panic\n{self}");
+        self
+    }
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "--- exit {} ---\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A sandbox: `origin.git` (bare) and a clone `work`, main and development on both.
+pub struct TestRepo {
+    pub tmp: tempfile::TempDir,
+    pub origin: PathBuf,
+    pub work: PathBuf,
+    clock: Cell<u64>,
+}
+
+impl TestRepo {
+    /// origin with main (one commit) and development (= main), cloned to `work` with main
+    /// checked out. No hooks installed.
+    pub fn new() -> Self {
+        let repo = Self::bare_only();
+        let seed = repo.tmp.path().join("seed");
+        repo.run_git(repo.tmp.path(), &["init", "-q", "-b", "main", "seed"]).ok();
+        repo.write_in(&seed, "README.md", "# app\n");
+        repo.write_in(&seed, "src/app.txt", "line 1\nline 2\nline 3\n");
+        repo.run_git(&seed, &["add", "."]).ok();
+        repo.commit_in(&seed, "Initial commit");
+        repo.run_git(&seed, &["branch", "development"]).ok();
+        repo.run_git(&seed, &["push", "-q", repo.origin.to_str().unwrap(), "main", "development"])
+            .ok();
+        repo.run_git(repo.tmp.path(), &["clone", "-q", "origin.git", "work"]).ok();
+        repo.git(&["branch", "-q", "--track", "development", "origin/development"]);
+        repo
+    }
+
+    /// An empty bare origin and no clone yet (`work` does not exist).
+    pub fn bare_only() -> Self {
+        let tmp = tempfile::Builder::new().prefix("hotfix-e2e-").tempdir().unwrap();
+        let home = tmp.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(
+            home.join(".gitconfig"),
+            "[user]\n\tname = Test\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n\
+             [advice]\n\tdetachedHead = false\n[protocol \"file\"]\n\tallow = always\n",
+        )
+        .unwrap();
+        let repo = Self {
+            origin: tmp.path().join("origin.git"),
+            work: tmp.path().join("work"),
+            tmp,
+            clock: Cell::new(0),
+        };
+        repo.run_git(repo.tmp.path(), &["init", "-q", "--bare", "-b", "main", "origin.git"]).ok();
+        repo
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.tmp.path().join("home")
+    }
+
+    /// A command with the hermetic environment, run in `dir`.
+    pub fn command(&self, program: impl AsRef<OsStr>, dir: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        let bin_dir = Path::new(BIN).parent().unwrap();
+        let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+        let date = format!("@{} +0000", 1_700_000_000 + self.clock.get() * 60);
+        cmd.current_dir(dir)
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", self.home())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home().join(".gitconfig"))
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_EDITOR", ":")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .env("TZ", "UTC")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Advances the clock so that the next commit is newer than the last one.
+    pub fn tick(&self) {
+        self.clock.set(self.clock.get() + 1);
+    }
+
+    pub fn run_git(&self, dir: &Path, args: &[&str]) -> Run {
+        self.tick();
+        Run::from(self.command("git", dir).args(args).output().unwrap())
+    }
+
+    /// `git` in `work`, asserting success, returning stdout trimmed.
+    #[track_caller]
+    pub fn git(&self, args: &[&str]) -> String {
+        self.run_git(&self.work, args).ok().stdout.trim().to_owned()
+    }
+
+    /// `git` in `work`, whatever the outcome.
+    pub fn git_run(&self, args: &[&str]) -> Run {
+        self.run_git(&self.work, args)
+    }
+
+    /// `git` with `input` on stdin, in `dir`.
+    pub fn git_with_stdin(&self, dir: &Path, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        self.tick();
+        let mut child = self
+            .command("git", dir)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        Run::from(child.wait_with_output().unwrap())
+    }
+
+    /// `git-hotfix` in `work`.
+    pub fn hotfix(&self, args: &[&str]) -> Run {
+        self.hotfix_in(&self.work, args)
+    }
+
+    pub fn hotfix_in(&self, dir: &Path, args: &[&str]) -> Run {
+        Run::from(self.command(BIN, dir).args(args).output().unwrap()).no_panic()
+    }
+
+    /// `git-hotfix` with `input` on stdin (hooks), in `dir`, with extra environment.
+    pub fn hotfix_with_stdin(
+        &self,
+        dir: &Path,
+        args: &[&str],
+        input: &str,
+        env: &[(&str, &str)],
+    ) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .command(BIN, dir)
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The program may exit without reading everything: that is allowed.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        Run::from(child.wait_with_output().unwrap()).no_panic()
+    }
+
+    pub fn write(&self, path: &str, content: &str) {
+        self.write_in(&self.work, path, content);
+    }
+
+    pub fn write_in(&self, dir: &Path, path: &str, content: &str) {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, content).unwrap();
+    }
+
+    /// Writes `path`, stages it and commits in `work`; returns the new commit id.
+    pub fn commit_file(&self, path: &str, content: &str, message: &str) -> String {
+        self.write(path, content);
+        self.git(&["add", "--", path]);
+        self.commit_in(&self.work, message)
+    }
+
+    /// Commits what is staged in `dir` (no hooks skipped); returns the new commit id.
+    pub fn commit_in(&self, dir: &Path, message: &str) -> String {
+        self.run_git(dir, &["commit", "-q", "-m", message]).ok();
+        self.run_git(dir, &["rev-parse", "HEAD"]).ok().stdout.trim().to_owned()
+    }
+
+    /// The full id of a revision in `work`.
+    pub fn rev(&self, spec: &str) -> String {
+        self.git(&["rev-parse", "--verify", "-q", &format!("{spec}^{{commit}}")])
+    }
+
+    /// The full id of a revision in `origin`, or None.
+    pub fn origin_rev(&self, spec: &str) -> Option<String> {
+        let run = self.run_git(&self.origin, &["rev-parse", "--verify", "-q", spec]);
+        (run.code == 0).then(|| run.stdout.trim().to_owned())
+    }
+
+    /// Another clone of origin, named `name`, with development tracked like in `work`.
+    pub fn clone_as(&self, name: &str) -> PathBuf {
+        self.run_git(self.tmp.path(), &["clone", "-q", "origin.git", name]).ok();
+        let dir = self.tmp.path().join(name);
+        self.run_git(&dir, &["branch", "-q", "--track", "development", "origin/development"]);
+        dir
+    }
+
+    /// Installs the hooks into `work` through the binary.
+    pub fn install_hooks(&self) {
+        self.hotfix(&["install"]).ok();
+    }
+
+    /// Installs pre-receive into origin (a Git server).
+    pub fn install_server_hook(&self) {
+        self.hotfix_in(&self.origin, &["install"]).ok();
+    }
+}
