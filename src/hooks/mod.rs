@@ -1,20 +1,34 @@
 //! Git's hooks, as hidden subcommands of the one binary (see githooks(5)). The shims that
 //! `git hotfix install` writes call `git-hotfix hook <name> "$@"`.
 
-use crate::error::{Error, Result};
+pub mod install;
+pub mod post_merge;
+pub mod pre_push;
+pub mod pre_receive;
+pub mod prepare_commit_msg;
+
+use crate::error::Result;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum HookCommand {
     /// pre-push: `<remote> <url>`, stdin `<local ref> <local oid> <remote ref> <remote oid>`
     PrePush { remote: String, url: String },
     /// prepare-commit-msg: `<file> [<source> [<oid>]]`
-    PrepareCommitMsg { file: std::path::PathBuf, source: Option<String>, oid: Option<String> },
+    PrepareCommitMsg { file: PathBuf, source: Option<String>, oid: Option<String> },
     /// post-merge: `<squash flag>`
     PostMerge { squash: String },
     /// pre-receive (servers): stdin `<old> <new> <ref>`
     PreReceive,
 }
 
-pub fn run(_hook: HookCommand) -> Result<()> {
-    Err(Error::env("not implemented yet"))
+pub fn run(hook: HookCommand) -> Result<()> {
+    match hook {
+        HookCommand::PrePush { remote, url } => pre_push::run(&remote, &url),
+        HookCommand::PrepareCommitMsg { file, source, oid } => {
+            prepare_commit_msg::run(&file, source.as_deref(), oid.as_deref())
+        }
+        HookCommand::PostMerge { squash } => post_merge::run(&squash),
+        HookCommand::PreReceive => pre_receive::run(),
+    }
 }
