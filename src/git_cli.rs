@@ -6,6 +6,7 @@
 //! one that works on another. [`Git::here`] keeps them, [`Git::at`] removes them.
 
 use crate::error::{Error, Result};
+use crate::policy::size::DiffSize;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -119,6 +120,26 @@ impl Git {
             return Err(failure(args, &out));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// `git diff --shortstat base tip`: files changed and lines added and removed (binary files
+    /// count as changed files with no lines, as Git counts them).
+    pub fn diff_size(&self, base: &str, tip: &str) -> Result<DiffSize> {
+        let text = self.run(&["diff", "--shortstat", "--no-ext-diff", base, tip, "--"])?;
+        let mut size = DiffSize::default();
+        for part in text.split(',') {
+            let mut words = part.split_whitespace();
+            let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
+            let n: u64 = n.parse().unwrap_or(0);
+            if what.starts_with("file") {
+                size.files = n;
+            } else if what.starts_with("insertion") {
+                size.insertions = n;
+            } else if what.starts_with("deletion") {
+                size.deletions = n;
+            }
+        }
+        Ok(size)
     }
 
     /// `git diff-tree --stdin -p | git patch-id --stable` for `lines` (each `<tip>` or

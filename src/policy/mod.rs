@@ -10,6 +10,7 @@ pub mod graph;
 pub mod message;
 pub mod naming;
 pub mod protect;
+pub mod size;
 pub mod topology;
 
 pub use graph::{Diff, Graph};
