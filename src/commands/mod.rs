@@ -79,20 +79,44 @@ impl Context {
 
     /// main and development as the checks see them (remote-tracking first). main must exist.
     pub fn trunks(&self) -> Result<Trunks<'_, ObjectId>> {
-        let main = self.repo.trunk(&self.config, &self.config.main)?.ok_or_else(|| {
+        let remote = &self.config.remote;
+        let find = |branch: &str| self.repo.trunk(&self.config, branch);
+        self.trunks_found(find(&self.config.main)?, find(&self.config.development)?, || {
             Error::env(format!(
-                "branch '{}' was found neither on {} nor locally",
-                self.config.main, self.config.remote
+                "branch '{}' was found neither on {remote} nor locally",
+                self.config.main
             ))
             .hint(format!(
-                "fetch it (git fetch {}), or set the name in .githotfix.toml (key `main`)",
-                self.config.remote
+                "fetch it (git fetch {remote}), or set the name in .githotfix.toml (key `main`)"
             ))
-        })?;
+        })
+    }
+
+    /// main and development as a Git server sees them: its own branches (pre-receive). On a
+    /// server without main yet, `creating_main` (the main a push creates) stands in for it.
+    pub fn local_trunks(&self, creating_main: Option<ObjectId>) -> Result<Trunks<'_, ObjectId>> {
+        let own = |branch: &str| self.repo.resolve_ref(&format!("refs/heads/{branch}"));
+        let main = own(&self.config.main)?.or(creating_main);
+        self.trunks_found(main, own(&self.config.development)?, || {
+            Error::env(format!("this repository has no branch '{}'", self.config.main)).hint(
+                format!(
+                    "push '{}' first, or set the name with: git config hotfix.main <branch>",
+                    self.config.main
+                ),
+            )
+        })
+    }
+
+    fn trunks_found(
+        &self,
+        main: Option<ObjectId>,
+        development: Option<ObjectId>,
+        missing: impl FnOnce() -> Error,
+    ) -> Result<Trunks<'_, ObjectId>> {
         Ok(Trunks {
-            main,
+            main: main.ok_or_else(missing)?,
             main_name: &self.config.main,
-            development: self.repo.trunk(&self.config, &self.config.development)?,
+            development,
             development_name: &self.config.development,
         })
     }

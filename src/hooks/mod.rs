@@ -6,6 +6,7 @@ pub mod post_merge;
 pub mod pre_push;
 pub mod pre_receive;
 pub mod prepare_commit_msg;
+pub mod push_rules;
 
 use crate::error::Result;
 use std::path::PathBuf;

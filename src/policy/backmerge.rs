@@ -100,9 +100,15 @@ fn check_copies<G: Graph>(
     push: &Push<'_, G::Id>,
     arriving: &[G::Id],
 ) -> Result<Vec<Violation>, G::Error> {
+    let mut tips = vec![push.main];
+    tips.extend(push.hotfixes.iter().map(|h| h.tip));
+    let outstanding = graph.commits(&tips, &[push.old], false)?;
+    // A hotfix commit arriving as itself (the back-merge) is no copy, even when its change
+    // equals its whole hotfix's (a one-commit hotfix).
+    let originals: HashSet<_> = outstanding.iter().copied().collect();
     let mut new_commits = Vec::new();
     for &commit in arriving {
-        if graph.parents(commit)?.len() == 1 {
+        if !originals.contains(&commit) && graph.parents(commit)?.len() == 1 {
             new_commits.push(commit);
         }
     }
@@ -110,9 +116,6 @@ fn check_copies<G: Graph>(
         return Ok(Vec::new());
     }
     let arriving_set: HashSet<_> = arriving.iter().copied().collect();
-    let mut tips = vec![push.main];
-    tips.extend(push.hotfixes.iter().map(|h| h.tip));
-    let outstanding = graph.commits(&tips, &[push.old], false)?;
     let mut sources: Vec<(Diff<G::Id>, Source<G::Id>)> = Vec::new();
     for &commit in &outstanding {
         if arriving_set.contains(&commit) {
@@ -248,6 +251,20 @@ mod tests {
         g.commit("B", &["d1", "h2"], "Merge branch 'hotfix/a' into development");
         assert_eq!(check(&g, "B", "M", &hotfix_a()), vec![]);
         assert_eq!(check(&g, "B", "M", &[]), vec![]);
+    }
+
+    #[test]
+    fn accepts_the_back_merge_of_a_one_commit_hotfix() {
+        // The commit's change equals its hotfix's combined change: still itself, not a copy.
+        let mut g = base();
+        g.commit("h", &["m1"], "fix").commit("M1", &["M", "h"], "Merge branch 'hotfix/b'").commit(
+            "B",
+            &["d1", "h"],
+            "Merge branch 'hotfix/b' into development",
+        );
+        let hotfix_b = vec![Hotfix { name: "hotfix/b".into(), tip: "h" }];
+        assert_eq!(check(&g, "B", "M1", &hotfix_b), vec![]);
+        assert_eq!(check(&g, "B", "M1", &[]), vec![]);
     }
 
     #[test]

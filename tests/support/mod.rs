@@ -273,3 +273,13 @@ impl TestRepo {
         self.hotfix_in(&self.origin, &["install"]).ok();
     }
 }
+
+/// Writes the hook shim `name` into the hooks directory `dir_hooks` (what `git hotfix install`
+/// writes, minus chaining): Git then runs the built binary for real pushes and commits.
+pub fn write_hook(dir_hooks: &Path, name: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir_hooks).unwrap();
+    let path = dir_hooks.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\nexec git-hotfix hook {name} \"$@\"\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
