@@ -211,8 +211,9 @@ pub fn verdict(found: &[Violation], bypass: Option<&str>) -> Result<()> {
     if errors == 0 {
         return Ok(());
     }
-    let err =
-        Error::refused(format!("push refused: {errors} problem(s) above; fix them and push again"));
+    let err = Error::refused(format!(
+        "push refused by the hotfix rules: {errors} problem(s) above; fix them and push again"
+    ));
     Err(match bypass {
         Some(how) => err.hint(format!("in an emergency only, skip this check with: {how}")),
         None => err,
