@@ -227,6 +227,21 @@ pub mod scenarios {
         s.accepted(&["origin", "hotfix/bad-name"], "hotfix/bad-name", Some(&bad));
     }
 
+    pub fn oversized_hotfix(side: Side) {
+        let s = Sandbox::new(side);
+        let files: Vec<String> = (1..=12).map(|i| format!("src/part{i}.txt")).collect();
+        let commits: Vec<(&str, &str)> =
+            files.iter().map(|f| (f.as_str(), "Touch a part")).collect();
+        let tip = s.hotfix("hotfix/big", "origin/main", &commits);
+        s.accepted(&["origin", "hotfix/big"], "hotfix/big", Some(&tip))
+            .stderr_has(&["! R6", "changes 12 file(s)"]);
+        let more = s.commit("src/part13.txt", "13\n", "Touch one more part");
+        let repo = if side == Side::Client { &s.t.work } else { &s.t.origin };
+        s.t.run_git(repo, &["config", "hotfix.enforceSize", "true"]).ok();
+        s.refused(&["origin", "hotfix/big"], "R6", &more, "hotfix/big")
+            .stderr_has(&["changes 13 file(s)"]);
+    }
+
     pub fn copies_into_development(side: Side) {
         let s = Sandbox::new(side);
         let (first, _) = s.merged_hotfix();
@@ -393,6 +408,11 @@ fn hotfix_cut_from_development_is_rejected_and_from_main_accepted() {
 #[test]
 fn bad_hotfix_name_is_rejected_with_a_suggestion() {
     play::hotfix_branch_name(Side::Client);
+}
+
+#[test]
+fn an_oversized_hotfix_warns_unless_the_team_enforces_the_size() {
+    play::oversized_hotfix(Side::Client);
 }
 
 #[test]

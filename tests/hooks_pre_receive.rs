@@ -41,6 +41,11 @@ fn bad_hotfix_name_is_rejected_with_a_suggestion() {
 }
 
 #[test]
+fn an_oversized_hotfix_warns_unless_the_team_enforces_the_size() {
+    play::oversized_hotfix(Side::Server);
+}
+
+#[test]
 fn copies_of_a_hotfix_into_development_are_rejected() {
     play::copies_into_development(Side::Server);
 }

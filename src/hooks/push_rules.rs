@@ -105,8 +105,8 @@ pub fn evaluate(
         let new = update.new.map(|id| repo.peel_to_commit(id)).transpose()?;
         checked.push((target(&ctx.config, &update.remote_ref), update, new));
     }
-    let pushed = |wanted: Target<'_>| checked.iter().find(|(t, ..)| *t == wanted).and_then(|c| c.2);
-    let main = pushed(Target::Main).unwrap_or(trunks.main);
+    let main = checked.iter().find(|(t, ..)| *t == Target::Main).and_then(|c| c.2);
+    let main = main.unwrap_or(trunks.main);
 
     let mut found = Vec::new();
     for &(target, update, new) in &checked {
@@ -114,38 +114,35 @@ pub fn evaluate(
             (Target::Hotfix(branch), Some(tip)) => {
                 checks::hotfix_branch(ctx, &trunks, branch, tip)?
             }
-            (Target::Main, _) => {
-                let (old, rewound) = protected_update(ctx, trunks.main_name, update, new)?;
-                let mut findings: Vec<_> = rewound.into_iter().collect();
-                if let (true, Some(old), Some(new)) = (findings.is_empty(), old, new) {
-                    let names = Names {
-                        main: trunks.main_name,
-                        development: trunks.development_name,
-                        naming: &ctx.config.naming,
-                    };
-                    findings =
-                        topology::check_main(repo, &names, Some(old), new, trunks.development)?;
+            (Target::Main | Target::Development, _) => {
+                let branch =
+                    if target == Target::Main { trunks.main_name } else { trunks.development_name };
+                let (old, rewound) = protected_update(ctx, branch, update, new)?;
+                match (rewound, old, new) {
+                    (Some(rewound), ..) => vec![rewound],
+                    (None, Some(old), Some(new)) if target == Target::Main => {
+                        let names = Names {
+                            main: trunks.main_name,
+                            development: trunks.development_name,
+                            naming: &ctx.config.naming,
+                        };
+                        topology::check_main(repo, &names, Some(old), new, trunks.development)?
+                    }
+                    (None, Some(old), Some(new)) => {
+                        let hotfixes = known_hotfixes(ctx, &checked)?;
+                        let push = backmerge::Push {
+                            development: branch,
+                            main_name: trunks.main_name,
+                            old,
+                            new,
+                            main,
+                            hotfixes: &hotfixes,
+                            naming: &ctx.config.naming,
+                        };
+                        backmerge::check_development(repo, &push)?
+                    }
+                    _ => Vec::new(), // creation: bootstrap
                 }
-                findings
-            }
-            (Target::Development, _) => {
-                let name = trunks.development_name;
-                let (old, rewound) = protected_update(ctx, name, update, new)?;
-                let mut findings: Vec<_> = rewound.into_iter().collect();
-                if let (true, Some(old), Some(new)) = (findings.is_empty(), old, new) {
-                    let hotfixes = known_hotfixes(ctx, &checked)?;
-                    let push = backmerge::Push {
-                        development: name,
-                        main_name: trunks.main_name,
-                        old,
-                        new,
-                        main,
-                        hotfixes: &hotfixes,
-                        naming: &ctx.config.naming,
-                    };
-                    findings = backmerge::check_development(repo, &push)?;
-                }
-                findings
             }
             (Target::Hotfix(_) | Target::Other, _) => continue, // not checked
         };
