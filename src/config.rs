@@ -154,7 +154,7 @@ struct Keys<'a, G> {
 }
 
 impl<G: GitConfig> Keys<'_, G> {
-    fn from_git(&self, git_key: &str) -> Option<String> {
+    fn git_value(&self, git_key: &str) -> Option<String> {
         self.git.config_string(&format!("hotfix.{git_key}"))
     }
 
@@ -165,11 +165,11 @@ impl<G: GitConfig> Keys<'_, G> {
         file: Option<String>,
         default: &str,
     ) -> Result<String> {
-        Ok(self.from_git(git_key).or(file).unwrap_or_else(|| default.to_owned()))
+        Ok(self.git_value(git_key).or(file).unwrap_or_else(|| default.to_owned()))
     }
 
     fn number(&mut self, key: &str, git_key: &str, file: Option<u64>, default: u64) -> Result<u64> {
-        match self.from_git(git_key) {
+        match self.git_value(git_key) {
             Some(raw) => raw.trim().parse().map_err(|_| {
                 self.bad(key, git_key, &format!("'{raw}' is not a non-negative integer"))
             }),
@@ -184,7 +184,7 @@ impl<G: GitConfig> Keys<'_, G> {
         file: Option<bool>,
         default: bool,
     ) -> Result<bool> {
-        match self.from_git(git_key) {
+        match self.git_value(git_key) {
             Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" | "on" | "1" => Ok(true),
                 "false" | "no" | "off" | "0" | "" => Ok(false),
@@ -196,7 +196,7 @@ impl<G: GitConfig> Keys<'_, G> {
 
     /// An error naming where the bad value of `key` came from.
     fn bad(&self, key: &str, git_key: &str, problem: &str) -> Error {
-        if self.from_git(git_key).is_some() {
+        if self.git_value(git_key).is_some() {
             return Error::env(format!("git config hotfix.{git_key}: {problem}"))
                 .hint(format!("fix it with: git config hotfix.{git_key} <value>, or remove it with: git config --unset hotfix.{git_key}"));
         }

@@ -47,10 +47,10 @@ fn paint_if(enabled: bool, paint: Paint, text: impl Display) -> String {
 /// Writes `text` and a newline to standard output; a reader that went away ends us quietly.
 pub fn say(text: impl Display) {
     let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{text}") {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
+    if let Err(e) = writeln!(out, "{text}")
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 

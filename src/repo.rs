@@ -9,6 +9,7 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 /// What HEAD points at.
@@ -175,10 +176,10 @@ impl Repo {
         for reference in platform.prefixed(prefix).map_err(fail("cannot list refs"))? {
             let Ok(mut reference) = reference else { continue };
             let name = reference.name().as_bstr().to_string();
-            if let Ok(id) = reference.peel_to_id() {
-                if let Ok(id) = self.peel_to_commit(id.detach()) {
-                    out.push((name, id));
-                }
+            if let Ok(id) = reference.peel_to_id()
+                && let Ok(id) = self.peel_to_commit(id.detach())
+            {
+                out.push((name, id));
             }
         }
         Ok(out)
@@ -352,11 +353,12 @@ impl Graph for Repo {
                     Diff::Commit(c) => (c, format!("{c}\n")),
                     Diff::Range { base, tip } => (tip, format!("{tip} {base}\n")),
                 };
-                if round.contains_key(&tip) {
-                    later.push(index);
-                } else {
-                    round.insert(tip, index);
-                    input.push_str(&line);
+                match round.entry(tip) {
+                    Entry::Occupied(_) => later.push(index),
+                    Entry::Vacant(slot) => {
+                        slot.insert(index);
+                        input.push_str(&line);
+                    }
                 }
             }
             for (patch, tip) in Git::here().patch_ids(&input)? {

@@ -21,6 +21,9 @@ pub struct Push<'a, Id> {
     pub naming: &'a Naming,
 }
 
+/// A change a copy could have been made from: its diff, and where it came from.
+type Candidate<Id> = (Diff<Id>, Source<Id>);
+
 /// Where a copied change came from.
 enum Source<Id> {
     Commit(Id),
@@ -116,7 +119,7 @@ fn check_copies<G: Graph>(
         return Ok(Vec::new());
     }
     let arriving_set: HashSet<_> = arriving.iter().copied().collect();
-    let mut sources: Vec<(Diff<G::Id>, Source<G::Id>)> = Vec::new();
+    let mut sources: Vec<Candidate<G::Id>> = Vec::new();
     for &commit in &outstanding {
         if arriving_set.contains(&commit) {
             continue; // arrives as itself: that is the point
