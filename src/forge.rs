@@ -115,19 +115,37 @@ fn encode(text: &str) -> String {
     out
 }
 
-/// The URL with any credentials replaced, safe to print: `https://user:token@host/…` and
-/// `https://token@host/…` become `https://***@host/…`. SSH user names (`git@`) are not secrets
-/// and stay, unless a password follows them.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else { return url.to_owned() };
-    let userinfo = &rest[..at];
-    let web = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http");
-    if !web && !userinfo.contains(':') {
-        return url.to_owned();
+/// `text` (a URL, or a message that quotes URLs) with any credentials replaced, safe to print:
+/// `https://user:token@host/…` and `https://token@host/…` become `https://***@host/…`. SSH user
+/// names (`git@`) are not secrets and stay, unless a password follows them.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let (head, tail) = rest.split_at(pos + 3);
+        out.push_str(head);
+        let scheme_len = head[..pos]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .count();
+        let scheme = &head[pos - scheme_len..pos];
+        let web = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http");
+        let end = tail
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '\'' || c == '"')
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) if web || authority[..at].contains(':') => {
+                out.push_str("***");
+                out.push_str(&authority[at..]);
+            }
+            _ => out.push_str(authority),
+        }
+        rest = &tail[end..];
     }
-    format!("{scheme}://***{}", &rest[at..])
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -261,5 +279,11 @@ mod tests {
         ] {
             assert_eq!(redact(url), url);
         }
+        assert_eq!(
+            redact(
+                "fatal: unable to access 'https://u:p@host/x/': no; also http://t@h and ssh://git@h/r"
+            ),
+            "fatal: unable to access 'https://***@host/x/': no; also http://***@h and ssh://git@h/r"
+        );
     }
 }

@@ -5,6 +5,7 @@
 use crate::checks;
 use crate::commands::Context;
 use crate::error::{Error, Result};
+use crate::forge::redact;
 use crate::git_cli::Git;
 use crate::output;
 use crate::policy::{Graph, Rule, Trunks, Violation};
@@ -138,7 +139,8 @@ pub fn fetch(ctx: &Context, prune: bool) -> Result<bool> {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let reason = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
     output::warn(format!(
-        "could not fetch from {remote} ({reason}); going on with what was fetched before"
+        "could not fetch from {remote} ({}); going on with what was fetched before",
+        redact(reason)
     ));
     Ok(false)
 }
@@ -155,7 +157,7 @@ pub fn push(args: &[&str]) -> Result<Output> {
 pub fn relay(out: &Output) {
     for text in [&out.stdout, &out.stderr] {
         for line in String::from_utf8_lossy(text).lines() {
-            output::note(line);
+            output::note(redact(line));
         }
     }
 }
@@ -166,7 +168,7 @@ pub fn delete_remote_branch(ctx: &Context, branch: &str) -> Result<()> {
     let remote = ctx.config.remote.as_str();
     let tracking = format!("refs/remotes/{remote}/{branch}");
     if ctx.repo.resolve_ref(&tracking)?.is_none() {
-        output::note(format!("{remote}/{branch} is already gone"));
+        output::note(format!("{remote} has no branch '{branch}' (already deleted there)"));
         return Ok(());
     }
     let out =

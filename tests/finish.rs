@@ -231,3 +231,55 @@ fn refuses_when_local_main_has_diverged() {
         .stderr_has(&["'main' and origin/main have diverged", "Local commit on main"]);
     assert_eq!(t.rev("main"), main);
 }
+
+#[test]
+fn a_failed_push_keeps_the_merges_local_and_continue_pushes_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = TestRepo::new();
+    let tip = setup(&t, false);
+    let origin_main = t.origin_rev("refs/heads/main");
+    // The server turns every push down for now.
+    let hook = t.origin.join("hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'maintenance window' >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    t.hotfix(&["finish", "--push"]).code(1).stderr_has(&[
+        "maintenance window",
+        "pushing 'main' and 'development' to origin failed",
+        "git hotfix finish --continue",
+        "git hotfix finish --abort",
+    ]);
+    assert_eq!(t.origin_rev("refs/heads/main"), origin_main, "nothing half-pushed");
+    assert_eq!(parents(&t, "development")[1], tip, "both merges are done locally");
+    assert!(exists(&t, &format!("refs/heads/{BRANCH}")));
+
+    std::fs::remove_file(&hook).unwrap();
+    t.hotfix(&["finish", "--continue"]).ok();
+    assert_eq!(t.origin_rev("refs/heads/main"), Some(t.rev("main")));
+    assert_eq!(t.origin_rev("refs/heads/development"), Some(t.rev("development")));
+    assert!(!exists(&t, &format!("refs/heads/{BRANCH}")));
+}
+
+#[test]
+fn main_merged_on_the_code_host_is_taken_as_is() {
+    let t = TestRepo::new();
+    let tip = setup(&t, false);
+    t.git(&["push", "-q", "origin", BRANCH]);
+    let merged = t.merge_on_host(BRANCH, "main");
+    let development = t.rev("development");
+
+    t.hotfix(&["finish"]).ok().stdout_has(&["main         already had it"]);
+    assert_eq!(t.rev("main"), merged, "local main fast-forwarded to the host's merge");
+    assert_eq!(parents(&t, "development"), [development, tip]);
+}
+
+#[test]
+fn offline_it_warns_and_merges_with_what_it_has() {
+    let t = TestRepo::new();
+    let tip = setup(&t, false);
+    t.git(&["remote", "set-url", "origin", t.tmp.path().join("gone.git").to_str().unwrap()]);
+
+    t.hotfix(&["finish"]).ok().stderr_has(&["warning: could not fetch from origin"]);
+    assert_eq!(parents(&t, "main")[1], tip);
+    assert_eq!(parents(&t, "development")[1], tip);
+}

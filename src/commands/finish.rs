@@ -402,15 +402,21 @@ fn abort(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
     if !transaction.is_empty() {
         git.run_with_input(&["update-ref", "--stdin"], transaction.as_bytes())?;
     }
-    match &state.checkout {
-        Checkout::Branch(name) => git.run(&["switch", "--quiet", "--", name])?,
-        Checkout::Detached(id) => git.run(&["switch", "--quiet", "--detach", id])?,
-    };
+    // The branches are back: from here on the state file describes nothing.
     remove(path)?;
-    let back_on = match &state.checkout {
-        Checkout::Branch(name) => format!("'{name}'"),
-        Checkout::Detached(id) => format!("the detached {}", &id[..id.len().min(7)]),
+    let (switch, back_on) = match &state.checkout {
+        Checkout::Branch(name) => (vec!["switch", "--quiet", "--", name], format!("'{name}'")),
+        Checkout::Detached(id) => (
+            vec!["switch", "--quiet", "--detach", id],
+            format!("the detached {}", &id[..id.len().min(7)]),
+        ),
     };
+    git.run(&switch).map_err(|e| {
+        e.hint(format!(
+            "the branches are back where they were; HEAD is detached: go back with git {}",
+            switch.join(" ")
+        ))
+    })?;
     say(format!(
         "Aborted: '{}', '{}' and '{}' are back where they were, and you are on {back_on}.",
         state.main.branch, state.development.branch, state.branch
@@ -641,8 +647,15 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
         Checkout::Branch(name) => Some(vec!["switch", "--quiet", "--", name.as_str()]),
         Checkout::Detached(id) => Some(vec!["switch", "--quiet", "--detach", id.as_str()]),
     };
-    if let Some(args) = back_to {
-        git.run(&args)?;
+    match back_to {
+        Some(args) => {
+            git.run(&args)?;
+        }
+        None => {
+            if let Head::Branch(now) = ctx.repo.head()? {
+                note(format!("'{branch}' was checked out; you are now on '{now}'"));
+            }
+        }
     }
     remove(path)?;
 
