@@ -135,20 +135,19 @@ pub fn run(args: &PublishArgs) -> Result<()> {
     }
 
     let project = project_of(&url, &remote);
-    let address = project.as_ref().map(|p| p.pull_request_url(base, &branch));
     if args.pr {
         let request = Request { branch: &branch, tip, base, base_tip, target };
         return create_with_gh(&ctx, &request, project.as_ref(), args.dry_run);
     }
-    match (&project, &address) {
-        (Some(project), Some(address)) => {
+    match &project {
+        Some(project) => {
             note(format!(
                 "Open the pull request from '{branch}' into '{base}' on {}:",
                 project.forge_name()
             ));
-            say(address);
+            say(project.pull_request_url(base, &branch));
         }
-        _ => note(format!(
+        None => note(format!(
             "No pull-request address is known for {remote} ({}): open a pull request from \
              '{branch}' into '{base}' on your code host.",
             redact(&url)
