@@ -192,6 +192,16 @@ impl Git {
     }
 }
 
+/// Runs another program (`gh`) with the user's terminal attached, returning whether it
+/// succeeded. Kept here so that every process this tool starts is started in one place.
+pub fn run_program<S: AsRef<OsStr>>(program: &Path, args: &[S]) -> Result<bool> {
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| Error::env(format!("could not run {}: {e}", program.display())))?;
+    Ok(status.success())
+}
+
 fn failure<S: AsRef<OsStr>>(args: &[S], out: &Output) -> Error {
     let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
     let stderr = String::from_utf8_lossy(&out.stderr);

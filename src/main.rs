@@ -5,11 +5,13 @@ mod cli;
 mod commands;
 mod config;
 mod error;
+mod forge;
 mod git_cli;
 mod hooks;
 mod output;
 mod policy;
 mod repo;
+mod workflow;
 
 use clap::Parser;
 use std::process::ExitCode;

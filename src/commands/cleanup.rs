@@ -1,11 +1,135 @@
-//! `git hotfix cleanup`.
+//! `git hotfix cleanup`: the last step of the process. The branch goes, locally and on the
+//! remote, only once main and development both contain it (R7), judged against the
+//! remote-tracking branches: the merges happen on the code host, so the local main may not have
+//! them yet.
 
+use crate::commands::Context;
 use crate::error::{Error, Result};
+use crate::git_cli::Git;
+use crate::output::{self, note, say};
+use crate::policy::Graph;
+use crate::repo::Head;
+use crate::workflow;
 
-/// TODO
+/// Delete a hotfix branch, locally and on the remote, once main and development have it
 #[derive(Debug, clap::Args)]
-pub struct CleanupArgs {}
+pub struct CleanupArgs {
+    /// The hotfix branch [default: the current branch]
+    branch: Option<String>,
+    /// Delete it even when main or development lack it (its commits may then be lost)
+    #[arg(long)]
+    force: bool,
+    /// Show what would be deleted (the checks still run) and change nothing
+    #[arg(long)]
+    dry_run: bool,
+}
 
-pub fn run(_args: &CleanupArgs) -> Result<()> {
-    Err(Error::env("not implemented yet"))
+pub fn run(args: &CleanupArgs) -> Result<()> {
+    let ctx = Context::open()?;
+    let branch = workflow::hotfix_to_act_on(&ctx, args.branch.as_deref(), "cleanup")?;
+    let remote = ctx.config.remote.clone();
+    if args.dry_run {
+        note(format!("dry run: using {remote}'s branches as last fetched"));
+    } else {
+        workflow::fetch(&ctx, true)?;
+    }
+    let local = ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?;
+    let tracking = ctx.repo.resolve_ref(&format!("refs/remotes/{remote}/{branch}"))?;
+    let Some(tip) = local.or(tracking) else {
+        if workflow::recorded_tip(&ctx, &branch).is_some() {
+            say(format!(
+                "'{branch}' is already cleaned up: it exists neither here nor on {remote}."
+            ));
+            return Ok(());
+        }
+        return Err(Error::refused(format!("there is no branch '{branch}' here or on {remote}"))
+            .hint("see the hotfix branches with: git hotfix list"));
+    };
+
+    // Every copy must be in both trunks: a local tip ahead of the remote one holds commits
+    // the code host never saw.
+    let trunks = ctx.trunks()?;
+    let main_label = workflow::trunk_label(&ctx, &ctx.config.main)?;
+    let development_label = workflow::trunk_label(&ctx, &ctx.config.development)?;
+    let mut missing = Vec::new();
+    let copies = [(branch.clone(), local), (format!("{remote}/{branch}"), tracking)];
+    for (label, id) in copies.iter().filter_map(|(l, id)| id.map(|id| (l, id))) {
+        if !ctx.repo.is_ancestor(id, trunks.main)? {
+            missing.push((
+                format!(
+                    "{label} ({}) is not merged into {main_label}",
+                    workflow::describe(&ctx, id)
+                ),
+                "open its pull request into main: git hotfix publish".to_owned(),
+            ));
+        } else if !trunks.development.map_or(Ok(false), |d| ctx.repo.is_ancestor(id, d))? {
+            missing.push((
+                format!(
+                    "{label} ({}) is in {main_label} but not in {development_label} (R7 sync)",
+                    workflow::describe(&ctx, id)
+                ),
+                "merge it into development first: git hotfix publish --to development".to_owned(),
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        if !args.force {
+            let mut err = Error::refused(format!(
+                "'{branch}' was not deleted: {}",
+                missing.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join("; ")
+            ));
+            for (_, fix) in &missing {
+                err = err.hint(fix.clone());
+            }
+            return Err(err.hint(format!(
+                "to delete it anyway, losing what the trunks lack: git hotfix cleanup --force {branch}"
+            )));
+        }
+        for (problem, _) in &missing {
+            output::warn(format!("--force: deleting although {problem}"));
+        }
+        output::warn(format!(
+            "--force: if that was a mistake, bring the branch back with: git branch {branch} {tip}"
+        ));
+    }
+
+    let on_it = ctx.repo.head()? == Head::Branch(branch.clone());
+    let development = ctx.config.development.clone();
+    if args.dry_run {
+        if on_it {
+            workflow::refuse_uncommitted(&format!("switch away from '{branch}'"))?;
+            say(format!("would switch to {development}"));
+        }
+        if tracking.is_some() {
+            say(format!("would delete '{branch}' on {remote}"));
+        }
+        if let Some(id) = local {
+            say(format!("would delete the local branch '{branch}' (at {})", ctx.repo.short(id)));
+        }
+        return Ok(());
+    }
+    if on_it {
+        workflow::refuse_uncommitted(&format!("switch away from '{branch}'"))?;
+        if !Git::here().interactive(&["switch", "--quiet", &development])? {
+            return Err(Error::refused(format!(
+                "could not switch from '{branch}' to {development} (Git's message is above); nothing was deleted"
+            )));
+        }
+    }
+    workflow::record_tip(&branch, local.unwrap_or(tip))?;
+    if workflow::has_remote(&ctx) {
+        workflow::delete_remote_branch(&ctx, &branch)?;
+        if tracking.is_some() {
+            say(format!("deleted '{branch}' on {remote}"));
+        }
+    }
+    if let Some(id) = local {
+        Git::here().run(&["branch", "--quiet", "-D", "--", &branch])?;
+        say(format!("deleted the local branch '{branch}' (was {})", ctx.repo.short(id)));
+    }
+    note(format!(
+        "'{branch}' is cleaned up. Last item of the checklist: a post-mortem, if the incident \
+         calls for one (mark it with git hotfix check post-mortem)."
+    ));
+    Ok(())
 }

@@ -1,11 +1,289 @@
-//! `git hotfix publish`.
+//! `git hotfix publish`: check the hotfix like the pre-push hook would, push it with upstream,
+//! and point at (or, with `gh`, create) the pull request into the branch the process says is
+//! next: main first, development once main has it.
 
+use crate::commands::Context;
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::forge::{Forge, Project, redact};
+use crate::git_cli::{self, Git};
+use crate::output::{self, note, say};
+use crate::policy::{Graph, Rule, Violation};
+use crate::workflow;
+use gix::ObjectId;
 
-/// TODO
+/// Push the current hotfix branch and open its pull request
 #[derive(Debug, clap::Args)]
-pub struct PublishArgs {}
+pub struct PublishArgs {
+    /// Where the pull request goes: main, or development once the hotfix is in main
+    /// [default: main until main contains the hotfix, then development]
+    #[arg(long, value_name = "BRANCH")]
+    to: Option<String>,
+    /// Create the pull request with GitHub's `gh` instead of printing its address
+    #[arg(long)]
+    pr: bool,
+    /// Show what would be done (the checks still run) and change nothing
+    #[arg(long)]
+    dry_run: bool,
+}
 
-pub fn run(_args: &PublishArgs) -> Result<()> {
-    Err(Error::env("not implemented yet"))
+/// The two places a hotfix's pull request can go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Main,
+    Development,
+}
+
+impl Target {
+    /// `--to` accepts the roles (`main`, `development`) and the configured branch names.
+    fn parse(given: &str, config: &Config) -> Result<Self> {
+        if given == config.main {
+            Ok(Self::Main)
+        } else if given == config.development {
+            Ok(Self::Development)
+        } else if given == "main" {
+            Ok(Self::Main)
+        } else if given == "development" {
+            Ok(Self::Development)
+        } else {
+            Err(Error::env(format!(
+                "--to takes '{}' or '{}', not '{given}'",
+                config.main, config.development
+            )))
+        }
+    }
+}
+
+pub fn run(args: &PublishArgs) -> Result<()> {
+    let ctx = Context::open()?;
+    let branch = workflow::hotfix_to_act_on(&ctx, None, "publish")?;
+    let tip = ctx
+        .repo
+        .resolve_ref(&format!("refs/heads/{branch}"))?
+        .ok_or_else(|| Error::env(format!("'{branch}' has no commit yet")))?;
+    let remote = ctx.config.remote.clone();
+    let Some(url) = ctx.repo.remote_url(&remote) else {
+        return Err(Error::env(format!("there is no remote '{remote}' to publish to")).hint(
+            format!("add it: git remote add {remote} <url>, or set `remote` in .githotfix.toml"),
+        ));
+    };
+    if args.dry_run {
+        note(format!("dry run: using {remote}'s branches as last fetched"));
+    } else {
+        workflow::fetch(&ctx, false)?;
+    }
+
+    let trunks = ctx.trunks()?;
+    let in_main = ctx.repo.is_ancestor(tip, trunks.main)?;
+    let target = match &args.to {
+        Some(given) => Target::parse(given, &ctx.config)?,
+        None if in_main => Target::Development,
+        None => Target::Main,
+    };
+    let (base, base_tip) = match target {
+        Target::Main => (ctx.config.main.as_str(), trunks.main),
+        Target::Development => {
+            let development = ctx.config.development.as_str();
+            let tip = trunks.development.ok_or_else(|| {
+                Error::env(format!(
+                    "branch '{development}' was found neither on {remote} nor locally"
+                ))
+                .hint(format!(
+                    "fetch it (git fetch {remote}), or set `development` in .githotfix.toml"
+                ))
+            })?;
+            (development, tip)
+        }
+    };
+
+    let mut found = workflow::hotfix_findings(&ctx, &trunks, &branch, tip)?;
+    if target == Target::Development && !in_main {
+        found.push(
+            Violation::error(
+                Rule::R8,
+                &branch,
+                format!("'{branch}' goes into {base} only after {} has it", ctx.config.main),
+            )
+            .fix("open its pull request into main first: git hotfix publish --to main"),
+        );
+    }
+    output::violations(&found);
+    let errors = found.iter().filter(|v| v.is_error()).count();
+    if errors > 0 {
+        return Err(Error::refused(format!(
+            "'{branch}' was not published: {errors} problem(s) above must be fixed first"
+        )));
+    }
+    if ctx.repo.is_ancestor(tip, base_tip)? {
+        say(format!("'{branch}' is already in {base}: there is nothing to open."));
+        let next = match target {
+            Target::Main => "next: git hotfix publish --to development".to_owned(),
+            Target::Development => format!("next: git hotfix cleanup {branch}"),
+        };
+        note(next);
+        return Ok(());
+    }
+
+    let refspec = format!("refs/heads/{branch}:refs/heads/{branch}");
+    if args.dry_run {
+        say(format!("would push '{branch}' to {remote} and set it as upstream"));
+    } else if !Git::here().interactive(&["push", "--set-upstream", "--", &remote, &refspec])? {
+        return Err(Error::refused(format!(
+            "pushing '{branch}' to {remote} failed (Git's message is above)"
+        ))
+        .hint("fix what Git reported, then run git hotfix publish again"));
+    }
+
+    let project = project_of(&url, &remote);
+    if args.pr {
+        let request = Request { branch: &branch, tip, base, base_tip, target };
+        return create_with_gh(&ctx, &request, project.as_ref(), args.dry_run);
+    }
+    match &project {
+        Some(project) => {
+            note(format!(
+                "Open the pull request from '{branch}' into '{base}' on {}:",
+                project.forge_name()
+            ));
+            say(project.pull_request_url(base, &branch));
+        }
+        None => note(format!(
+            "No pull-request address is known for {remote} ({}): open a pull request from \
+             '{branch}' into '{base}' on your code host.",
+            redact(&url)
+        )),
+    }
+    note(merge_reminder(&ctx, target));
+    Ok(())
+}
+
+/// The project on a known code host: from the URL as configured, else as Git rewrites it
+/// (`url.<base>.insteadOf` shorthands such as `gh:owner/repo`).
+fn project_of(url: &str, remote: &str) -> Option<Project> {
+    Project::from_url(url).or_else(|| {
+        let rewritten = Git::here().run(&["remote", "get-url", "--", remote]).ok()?;
+        Project::from_url(rewritten.trim())
+    })
+}
+
+/// What to do on the code host, in the process's words.
+fn merge_reminder(ctx: &Context, target: Target) -> String {
+    let after = match target {
+        Target::Main => "then watch the deployment and bring the branch into development: \
+                         git hotfix publish --to development"
+            .to_owned(),
+        Target::Development => "then clean up: git hotfix cleanup".to_owned(),
+    };
+    let base = match target {
+        Target::Main => &ctx.config.main,
+        Target::Development => &ctx.config.development,
+    };
+    format!("Merge it into {base} with a merge commit (not squash, not rebase); {after}")
+}
+
+/// A pull request to create: the hotfix branch into `base`.
+struct Request<'a> {
+    branch: &'a str,
+    tip: ObjectId,
+    base: &'a str,
+    base_tip: ObjectId,
+    target: Target,
+}
+
+/// `--pr`: `gh pr create` with a title and a body that carries the commits and the checklist.
+fn create_with_gh(
+    ctx: &Context,
+    request: &Request<'_>,
+    project: Option<&Project>,
+    dry_run: bool,
+) -> Result<()> {
+    let Request { branch, base, target, .. } = *request;
+    let address = project.map(|p| p.pull_request_url(base, branch));
+    let open_it = |address: &Option<String>| match address {
+        Some(a) => format!("open it in the browser: {a}"),
+        None => format!("open a pull request from '{branch}' into '{base}' on your code host"),
+    };
+    if let Some(p) = project.filter(|p| p.forge != Forge::GitHub) {
+        return Err(Error::env(format!(
+            "--pr creates pull requests on GitHub (with gh); {} is on {}",
+            p.path,
+            p.forge_name()
+        ))
+        .hint(open_it(&address)));
+    }
+    let Ok(gh) = which::which("gh") else {
+        return Err(Error::env(
+            "`gh` (GitHub's command line tool) was not found on PATH, so no pull request was created",
+        )
+        .hint(open_it(&address))
+        .hint("or install gh (https://cli.github.com) and run: gh auth login"));
+    };
+    let (title, body) = pull_request_text(ctx, request)?;
+    let mut argv =
+        vec!["pr", "create", "--base", base, "--head", branch, "--title", &title, "--body", &body];
+    let repo_arg = project.map(|p| format!("{}/{}", p.host, p.path));
+    if let Some(repo) = &repo_arg {
+        argv.extend(["--repo", repo.as_str()]);
+    }
+    if dry_run {
+        say(format!("would run: gh pr create --base {base} --head {branch} --title {title:?}"));
+        return Ok(());
+    }
+    if !git_cli::run_program(&gh, &argv)? {
+        return Err(
+            Error::env("`gh pr create` failed (its message is above)").hint(open_it(&address))
+        );
+    }
+    note(merge_reminder(ctx, target));
+    Ok(())
+}
+
+/// The pull request's title and body: what it brings, and the process's checklist as boxes to
+/// tick on the code host.
+fn pull_request_text(ctx: &Context, request: &Request<'_>) -> Result<(String, String)> {
+    let Request { branch, tip, base, base_tip, target } = *request;
+    let commits = ctx.repo.commits(&[tip], &[base_tip], false)?;
+    let listing: Vec<String> =
+        commits.iter().map(|&c| format!("- {}", workflow::describe(ctx, c))).collect();
+    let (main, development) = (&ctx.config.main, &ctx.config.development);
+    let (title, intro, checklist) = match target {
+        Target::Main => {
+            let oldest = commits.last().map(|&c| ctx.repo.subject(c)).transpose()?;
+            (
+                oldest.filter(|s| !s.is_empty()).unwrap_or_else(|| format!("Hotfix {branch}")),
+                format!("Hotfix `{branch}`, cut from `{main}`."),
+                vec![
+                    "The problem is confirmed in production".to_owned(),
+                    "The change holds only what the fix needs".to_owned(),
+                    "Tested locally".to_owned(),
+                    "Merged with a merge commit (no squash, no rebase)".to_owned(),
+                    "Deployment to production watched".to_owned(),
+                    "Fix checked in production".to_owned(),
+                    format!(
+                        "Same branch brought into `{development}`: `git hotfix publish --to {development}`"
+                    ),
+                ],
+            )
+        }
+        Target::Development => (
+            format!("Back-merge {branch} into {development}"),
+            format!(
+                "Hotfix `{branch}` is in `{main}`; this brings the same commits into `{development}`."
+            ),
+            vec![
+                "Merged with a merge commit (no squash, no rebase)".to_owned(),
+                format!("Deployment from `{development}` to the test environment checked"),
+                "Branch deleted afterwards: `git hotfix cleanup`".to_owned(),
+                "Post-mortem scheduled, if the incident calls for one".to_owned(),
+            ],
+        ),
+    };
+    let boxes: Vec<String> = checklist.iter().map(|item| format!("- [ ] {item}")).collect();
+    let body = format!(
+        "{intro}\n\nCommits ({} → {base}):\n{}\n\nChecklist:\n{}\n",
+        branch,
+        listing.join("\n"),
+        boxes.join("\n")
+    );
+    Ok((title, body))
 }

@@ -283,3 +283,40 @@ pub fn write_hook(dir_hooks: &Path, name: &str) {
     std::fs::write(&path, format!("#!/bin/sh\nexec git-hotfix hook {name} \"$@\"\n")).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+impl TestRepo {
+    /// Merges `origin/<branch>` into `<into>` on origin with a merge commit, the way a code host
+    /// merges a pull request, from a separate clone (`host`); `work` is not touched. Returns the
+    /// merge commit.
+    pub fn merge_on_host(&self, branch: &str, into: &str) -> String {
+        let host = self.tmp.path().join("host");
+        if !host.exists() {
+            self.run_git(self.tmp.path(), &["clone", "-q", "origin.git", "host"]).ok();
+        }
+        self.run_git(&host, &["fetch", "-q", "origin"]).ok();
+        self.run_git(&host, &["switch", "-q", "-C", into, &format!("origin/{into}")]).ok();
+        let message = format!("Merge pull request #1 from acme/{branch}");
+        let theirs = format!("origin/{branch}");
+        self.run_git(&host, &["merge", "-q", "--no-ff", "-m", &message, &theirs]).ok();
+        self.run_git(&host, &["push", "-q", "origin", into]).ok();
+        self.run_git(&host, &["rev-parse", "HEAD"]).ok().stdout.trim().to_owned()
+    }
+
+    /// `hotfix/<desc>` cut from `base` in `work` with one commit changing `path`, checked out.
+    /// Returns the tip.
+    pub fn hotfix_branch(&self, desc: &str, base: &str, path: &str, content: &str) -> String {
+        self.git(&["switch", "-q", "-c", &format!("hotfix/{desc}"), base]);
+        self.commit_file(path, content, &format!("Fix {desc}"))
+    }
+
+    /// `PATH` for a command with `dir` searched first, then the harness's usual `PATH`.
+    pub fn path_with(&self, dir: &Path) -> String {
+        let bin_dir = Path::new(BIN).parent().unwrap();
+        format!(
+            "{}:{}:{}",
+            dir.display(),
+            bin_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+}

@@ -1,0 +1,289 @@
+//! The code host behind a remote URL, and the web address that opens a pull request there.
+//! Pure string work, so that every URL form people write is unit-tested.
+
+/// The code hosts whose "new pull request" address is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forge {
+    GitHub,
+    GitLab,
+    Bitbucket,
+}
+
+/// A repository on a known code host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub forge: Forge,
+    /// The web host (`github.com`), whatever host the SSH URL used (`ssh.github.com`).
+    pub host: &'static str,
+    /// `owner/repo`, or `group/subgroup/repo` on GitLab; no `.git`.
+    pub path: String,
+}
+
+impl Project {
+    /// The repository named by a remote URL in any form Git accepts for these hosts
+    /// (`https://`, `ssh://`, scp-like `git@host:owner/repo`), or `None` for other hosts and
+    /// for local paths.
+    pub fn from_url(url: &str) -> Option<Self> {
+        let (host, path) = split_url(url.trim())?;
+        let (forge, web_host) = match host.to_ascii_lowercase().as_str() {
+            "github.com" | "www.github.com" | "ssh.github.com" => (Forge::GitHub, "github.com"),
+            "gitlab.com" | "www.gitlab.com" | "altssh.gitlab.com" => (Forge::GitLab, "gitlab.com"),
+            "bitbucket.org" | "www.bitbucket.org" | "altssh.bitbucket.org" => {
+                (Forge::Bitbucket, "bitbucket.org")
+            }
+            _ => return None,
+        };
+        let path = path.trim_matches('/');
+        let path = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
+        let segments: Vec<&str> = path.split('/').collect();
+        let well_formed = segments.iter().all(|s| !s.is_empty() && *s != "." && *s != "..");
+        // GitLab nests projects in groups; the others are exactly owner/repo.
+        let depth_ok = match forge {
+            Forge::GitLab => segments.len() >= 2,
+            Forge::GitHub | Forge::Bitbucket => segments.len() == 2,
+        };
+        (well_formed && depth_ok).then(|| Self { forge, host: web_host, path: path.to_owned() })
+    }
+
+    /// The host's name for people.
+    pub fn forge_name(&self) -> &'static str {
+        match self.forge {
+            Forge::GitHub => "GitHub",
+            Forge::GitLab => "GitLab",
+            Forge::Bitbucket => "Bitbucket",
+        }
+    }
+
+    /// The page that opens a pull (merge) request from `head` into `base`.
+    pub fn pull_request_url(&self, base: &str, head: &str) -> String {
+        let (host, path) = (self.host, &self.path);
+        match self.forge {
+            Forge::GitHub => format!(
+                "https://{host}/{path}/compare/{}...{}?expand=1",
+                encode(base),
+                encode(head)
+            ),
+            Forge::GitLab => format!(
+                "https://{host}/{path}/-/merge_requests/new?merge_request[source_branch]={}&merge_request[target_branch]={}",
+                encode(head),
+                encode(base)
+            ),
+            Forge::Bitbucket => format!(
+                "https://{host}/{path}/pull-requests/new?source={}&dest={}",
+                encode(head),
+                encode(base)
+            ),
+        }
+    }
+}
+
+/// `(host, path)` of a network URL; `None` for local paths and `file://`.
+fn split_url(url: &str) -> Option<(&str, &str)> {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let network = ["https", "http", "ssh", "git+ssh", "ssh+git", "git"];
+        if !network.iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
+            return None;
+        }
+        let (authority, path) = rest.split_once('/')?;
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = host_port.split_once(':').map_or(host_port, |(h, _)| h);
+        return (!host.is_empty()).then_some((host, path));
+    }
+    // scp-like `[user@]host:path`: Git's rule is a colon before any slash.
+    let (before, path) = url.split_once(':')?;
+    if before.contains('/') {
+        return None;
+    }
+    let host = before.rsplit_once('@').map_or(before, |(_, h)| h);
+    (!host.is_empty()).then_some((host, path))
+}
+
+/// Percent-encodes everything but unreserved characters and `/`, so that a branch name
+/// containing `#`, `&` or `%` stays one value in the address.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'~')
+            || byte == b'/';
+        if keep {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `text` (a URL, or a message that quotes URLs) with any credentials replaced, safe to print:
+/// `https://user:token@host/…` and `https://token@host/…` become `https://***@host/…`. SSH user
+/// names (`git@`) are not secrets and stay, unless a password follows them.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let (head, tail) = rest.split_at(pos + 3);
+        out.push_str(head);
+        let scheme_len = head[..pos]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .count();
+        let scheme = &head[pos - scheme_len..pos];
+        let web = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http");
+        let end = tail
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '\'' || c == '"')
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) if web || authority[..at].contains(':') => {
+                out.push_str("***");
+                out.push_str(&authority[at..]);
+            }
+            _ => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(url: &str) -> Option<(Forge, String)> {
+        Project::from_url(url).map(|p| (p.forge, p.path))
+    }
+
+    #[test]
+    fn github_in_every_form() {
+        for url in [
+            "https://github.com/acme/app",
+            "https://github.com/acme/app.git",
+            "https://github.com/acme/app/",
+            "https://github.com/acme/app.git/",
+            "http://github.com/acme/app.git",
+            "https://user:ghp_secret@github.com/acme/app.git",
+            "https://ghp_token@github.com/acme/app",
+            "https://GitHub.com:443/acme/app.git",
+            "ssh://git@github.com/acme/app.git",
+            "ssh://git@github.com:22/acme/app",
+            "ssh://git@ssh.github.com:443/acme/app.git",
+            "git+ssh://git@github.com/acme/app.git",
+            "git://github.com/acme/app.git",
+            "git@github.com:acme/app.git",
+            "git@github.com:acme/app",
+            "github.com:acme/app.git",
+            "git@github.com:/acme/app.git",
+            "  git@github.com:acme/app.git\n",
+        ] {
+            assert_eq!(project(url), Some((Forge::GitHub, "acme/app".into())), "{url}");
+        }
+    }
+
+    #[test]
+    fn gitlab_keeps_groups_and_subgroups() {
+        for (url, path) in [
+            ("https://gitlab.com/acme/app.git", "acme/app"),
+            ("https://gitlab.com/acme/platform/app", "acme/platform/app"),
+            ("git@gitlab.com:acme/platform/team/app.git", "acme/platform/team/app"),
+            ("ssh://git@altssh.gitlab.com:443/acme/app.git", "acme/app"),
+            ("https://oauth2:glpat-x@gitlab.com/acme/sub/app.git", "acme/sub/app"),
+        ] {
+            assert_eq!(project(url), Some((Forge::GitLab, path.into())), "{url}");
+        }
+    }
+
+    #[test]
+    fn bitbucket_forms() {
+        for url in [
+            "https://bitbucket.org/acme/app.git",
+            "https://someone@bitbucket.org/acme/app.git",
+            "git@bitbucket.org:acme/app.git",
+            "ssh://git@bitbucket.org/acme/app",
+        ] {
+            assert_eq!(project(url), Some((Forge::Bitbucket, "acme/app".into())), "{url}");
+        }
+    }
+
+    #[test]
+    fn local_paths_and_other_hosts_are_unknown() {
+        for url in [
+            "/srv/git/app.git",
+            "../origin.git",
+            "./origin.git",
+            "origin.git",
+            "file:///srv/git/app.git",
+            "C:/repos/app.git",
+            "https://git.example.com/acme/app.git",
+            "git@git.example.com:acme/app.git",
+            "https://github.com/acme",
+            "https://github.com/acme/app/extra",
+            "https://bitbucket.org/acme/app/more",
+            "https://gitlab.com/acme",
+            "https://github.com//app",
+            "https://github.com",
+            "git@github.com:",
+            "",
+            "https://",
+            "ftp://github.com/acme/app.git",
+        ] {
+            assert_eq!(project(url), None, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn pull_request_addresses() {
+        let gh = Project::from_url("git@github.com:acme/app.git").unwrap();
+        assert_eq!(
+            gh.pull_request_url("main", "hotfix/login-timeout"),
+            "https://github.com/acme/app/compare/main...hotfix/login-timeout?expand=1"
+        );
+        let gl = Project::from_url("https://gitlab.com/acme/platform/app.git").unwrap();
+        assert_eq!(
+            gl.pull_request_url("development", "hotfix/x"),
+            "https://gitlab.com/acme/platform/app/-/merge_requests/new?merge_request[source_branch]=hotfix/x&merge_request[target_branch]=development"
+        );
+        let bb = Project::from_url("git@bitbucket.org:acme/app.git").unwrap();
+        assert_eq!(
+            bb.pull_request_url("main", "hotfix/x"),
+            "https://bitbucket.org/acme/app/pull-requests/new?source=hotfix/x&dest=main"
+        );
+    }
+
+    #[test]
+    fn branch_names_with_url_syntax_are_encoded() {
+        let gh = Project::from_url("https://github.com/acme/app").unwrap();
+        assert_eq!(
+            gh.pull_request_url("main", "hotfix/a#b&c%d+e"),
+            "https://github.com/acme/app/compare/main...hotfix/a%23b%26c%25d%2Be?expand=1"
+        );
+    }
+
+    #[test]
+    fn credentials_never_survive_redaction() {
+        assert_eq!(
+            redact("https://user:s3cret@example.com/acme/app.git"),
+            "https://***@example.com/acme/app.git"
+        );
+        assert_eq!(redact("https://ghp_token@github.com/a/b"), "https://***@github.com/a/b");
+        assert_eq!(redact("ssh://deploy:pw@host/a/b"), "ssh://***@host/a/b");
+        // Nothing secret: unchanged.
+        for url in [
+            "ssh://git@github.com/a/b.git",
+            "git@github.com:a/b.git",
+            "https://github.com/a/b",
+            "/srv/git/app.git",
+            "https://example.com/a@b",
+        ] {
+            assert_eq!(redact(url), url);
+        }
+        assert_eq!(
+            redact(
+                "fatal: unable to access 'https://u:p@host/x/': no; also http://t@h and ssh://git@h/r"
+            ),
+            "fatal: unable to access 'https://***@host/x/': no; also http://***@h and ssh://git@h/r"
+        );
+    }
+}

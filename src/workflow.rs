@@ -1,0 +1,214 @@
+//! Steps that `publish`, `finish` and `cleanup` share: which hotfix a command is about, the
+//! checks that protect uncommitted work, a fetch that survives being offline, pushes whose
+//! messages reach the user, and the tip kept in config after a branch is deleted.
+
+use crate::checks;
+use crate::commands::Context;
+use crate::error::{Error, Result};
+use crate::forge::redact;
+use crate::git_cli::Git;
+use crate::output;
+use crate::policy::{Graph, Rule, Trunks, Violation};
+use crate::repo::Head;
+use gix::ObjectId;
+use std::process::Output;
+
+/// The local config key that keeps a hotfix's last tip, so that `git hotfix status <branch>`
+/// still has something to show after the branch is gone.
+pub fn tip_key(branch: &str) -> String {
+    format!("hotfix-checklist.{branch}.tip")
+}
+
+/// The hotfix branch a command acts on: the one named, else the one checked out. Either way it
+/// must be under the prefix; `command` is the subcommand, for the hint.
+pub fn hotfix_to_act_on(ctx: &Context, given: Option<&str>, command: &str) -> Result<String> {
+    let prefix = ctx.config.prefix();
+    let usage = format!("name it: git hotfix {command} {prefix}<desc>");
+    let Some(given) = given else {
+        return match ctx.repo.head()? {
+            Head::Branch(name) if name.starts_with(prefix) => Ok(name),
+            Head::Branch(name) | Head::Unborn(name) => Err(Error::env(format!(
+                "you are on '{name}', which is not a hotfix branch (those start with '{prefix}')"
+            ))
+            .hint(usage)),
+            Head::Detached(id) => Err(Error::env(format!(
+                "HEAD is detached at {}, not on a hotfix branch",
+                ctx.repo.short(id)
+            ))
+            .hint(usage)),
+        };
+    };
+    let name = given.strip_prefix("refs/heads/").unwrap_or(given);
+    if !name.starts_with(prefix) {
+        return Err(Error::env(format!(
+            "'{name}' is not a hotfix branch: hotfix branches start with '{prefix}'"
+        ))
+        .hint(usage));
+    }
+    Ok(name.to_owned())
+}
+
+/// The pre-push checks for a hotfix (R1, R2, R6). Once main contains the hotfix, main is
+/// ahead of it by the merge: the "behind main" warning is then noise and is dropped.
+pub fn hotfix_findings(
+    ctx: &Context,
+    trunks: &Trunks<'_, ObjectId>,
+    branch: &str,
+    tip: ObjectId,
+) -> Result<Vec<Violation>> {
+    let mut found = checks::hotfix_branch(ctx, trunks, branch, tip)?;
+    if ctx.repo.is_ancestor(tip, trunks.main)? {
+        found.retain(|v| v.is_error() || v.rule != Rule::R2);
+    }
+    Ok(found)
+}
+
+/// Refuses a bare repository: these commands switch branches and merge.
+pub fn require_work_tree(ctx: &Context, command: &str) -> Result<()> {
+    if ctx.repo.is_bare() {
+        return Err(Error::env(format!(
+            "git hotfix {command} needs a work tree; this repository is bare"
+        ))
+        .hint("run it in a clone"));
+    }
+    Ok(())
+}
+
+/// Refuses when tracked files have changes, staged or not, so that nothing switches branches
+/// under uncommitted work. Untracked files are left alone: Git itself refuses to overwrite them.
+pub fn refuse_uncommitted(doing: &str) -> Result<()> {
+    let status = Git::here().run(&["status", "--porcelain", "--untracked-files=no"])?;
+    let changed: Vec<&str> = status.lines().filter(|l| !l.trim().is_empty()).collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let mut shown: Vec<String> = changed.iter().take(5).map(|l| l.trim().to_owned()).collect();
+    if changed.len() > shown.len() {
+        shown.push(format!("… and {} more", changed.len() - shown.len()));
+    }
+    Err(Error::refused(format!(
+        "refusing to {doing}: the work tree has uncommitted changes ({})",
+        shown.join(", ")
+    ))
+    .hint("commit them, or put them aside with: git stash, then run this again"))
+}
+
+/// Refuses while Git is in the middle of a merge, rebase, cherry-pick or revert.
+pub fn refuse_operation_in_progress(ctx: &Context, doing: &str) -> Result<()> {
+    let git_dir = ctx.repo.git_dir();
+    let found = [
+        ("MERGE_HEAD", "a merge", "git merge --continue (or --abort)"),
+        ("rebase-merge", "a rebase", "git rebase --continue (or --abort)"),
+        ("rebase-apply", "a rebase", "git rebase --continue (or --abort)"),
+        ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue (or --abort)"),
+        ("REVERT_HEAD", "a revert", "git revert --continue (or --abort)"),
+    ]
+    .into_iter()
+    .find(|(file, _, _)| git_dir.join(file).exists());
+    match found {
+        Some((_, what, how)) => {
+            Err(Error::refused(format!("refusing to {doing}: Git is in the middle of {what}"))
+                .hint(format!("finish it first: {how}")))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Whether the configured remote exists.
+pub fn has_remote(ctx: &Context) -> bool {
+    ctx.repo.remote_url(&ctx.config.remote).is_some()
+}
+
+/// Fetches the configured remote (pruning deleted branches when `prune`). Being offline is not
+/// fatal: it warns and the caller works with the remote-tracking refs as last fetched.
+/// Returns whether the fetch happened.
+pub fn fetch(ctx: &Context, prune: bool) -> Result<bool> {
+    let remote = ctx.config.remote.as_str();
+    if !has_remote(ctx) {
+        return Ok(false);
+    }
+    let mut args = vec!["fetch", "--quiet"];
+    if prune {
+        args.push("--prune");
+    }
+    args.extend(["--", remote]);
+    let out = Git::here().output(&args)?;
+    if out.status.success() {
+        return Ok(true);
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let reason = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    output::warn(format!(
+        "could not fetch from {remote} ({}); going on with what was fetched before",
+        redact(reason)
+    ));
+    Ok(false)
+}
+
+/// Runs `git push` capturing its output, and passes Git's (and the pre-push hook's) messages on
+/// to standard error.
+pub fn push(args: &[&str]) -> Result<Output> {
+    let out = Git::here().output(args)?;
+    relay(&out);
+    Ok(out)
+}
+
+/// Shows what a captured `git` wrote, on standard error.
+pub fn relay(out: &Output) {
+    for text in [&out.stdout, &out.stderr] {
+        for line in String::from_utf8_lossy(text).lines() {
+            output::note(redact(line));
+        }
+    }
+}
+
+/// Deletes `branch` on the remote. A branch that is already gone there (code hosts delete
+/// merged branches) is fine.
+pub fn delete_remote_branch(ctx: &Context, branch: &str) -> Result<()> {
+    let remote = ctx.config.remote.as_str();
+    let tracking = format!("refs/remotes/{remote}/{branch}");
+    if ctx.repo.resolve_ref(&tracking)?.is_none() {
+        output::note(format!("{remote} has no branch '{branch}' (already deleted there)"));
+        return Ok(());
+    }
+    let out =
+        push(&["push", "--quiet", "--delete", "--", remote, &format!("refs/heads/{branch}")])?;
+    if out.status.success() {
+        return Ok(());
+    }
+    if String::from_utf8_lossy(&out.stderr).contains("remote ref does not exist") {
+        // Gone on the server already; forget our stale copy of it.
+        Git::here().run(&["update-ref", "-d", &tracking])?;
+        return Ok(());
+    }
+    Err(Error::refused(format!("could not delete '{branch}' on {remote} (Git's message is above)"))
+        .hint(format!("fix that, then delete it with: git push {remote} --delete {branch}")))
+}
+
+/// Keeps `tip` in local config under [`tip_key`] before the branch is deleted.
+pub fn record_tip(branch: &str, tip: ObjectId) -> Result<()> {
+    Git::here().run(&["config", "--local", &tip_key(branch), &tip.to_string()])?;
+    Ok(())
+}
+
+/// The tip kept by [`record_tip`], if any.
+pub fn recorded_tip(ctx: &Context, branch: &str) -> Option<ObjectId> {
+    use crate::config::GitConfig;
+    ctx.repo.config_string(&tip_key(branch)).and_then(|hex| ctx.repo.parse_id(hex.trim()))
+}
+
+/// `abc1234 Subject of the commit`, for messages.
+pub fn describe(ctx: &Context, id: ObjectId) -> String {
+    let subject = ctx.repo.subject(id).unwrap_or_default();
+    format!("{} {subject}", ctx.repo.short(id))
+}
+
+/// How the checks name main or development: `origin/main` when the remote-tracking ref exists
+/// (that is what they compared against), else the local branch.
+pub fn trunk_label(ctx: &Context, branch: &str) -> Result<String> {
+    let remote = &ctx.config.remote;
+    Ok(match ctx.repo.resolve_ref(&format!("refs/remotes/{remote}/{branch}"))? {
+        Some(_) => format!("{remote}/{branch}"),
+        None => branch.to_owned(),
+    })
+}
