@@ -213,3 +213,47 @@ fn failure<S: AsRef<OsStr>>(args: &[S], out: &Output) -> Error {
         detail
     ))
 }
+
+/// A program run in an isolated sandbox (the tour): Git's repository variables removed, no
+/// system or user configuration, a fixed identity, extra variables on top.
+pub struct Sandboxed<'a> {
+    pub program: &'a Path,
+    pub dir: &'a Path,
+    pub env: &'a [(&'a str, &'a OsStr)],
+}
+
+impl Sandboxed<'_> {
+    /// Runs with standard output and error captured together, in the order they were written,
+    /// as a person at a terminal would see them. Returns whether it succeeded and the text.
+    pub fn transcript(&self, args: &[&str]) -> Result<(bool, String)> {
+        let spawn_err = |e: std::io::Error| {
+            Error::env(format!("could not run {}: {e}", self.program.display()))
+        };
+        let (mut reader, writer) = std::io::pipe().map_err(spawn_err)?;
+        let mut cmd = Command::new(self.program);
+        cmd.args(args).current_dir(self.dir).stdin(Stdio::null());
+        for var in REPOSITORY_VARS.iter().chain(&["GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"]) {
+            cmd.env_remove(var);
+        }
+        cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Tour Guide")
+            .env("GIT_AUTHOR_EMAIL", "tour@example.com")
+            .env("GIT_COMMITTER_NAME", "Tour Guide")
+            .env("GIT_COMMITTER_EMAIL", "tour@example.com")
+            .env("GIT_EDITOR", ":")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("NO_COLOR", "1")
+            .envs(self.env.iter().copied())
+            .stdout(writer.try_clone().map_err(spawn_err)?)
+            .stderr(writer);
+        let mut child = cmd.spawn().map_err(spawn_err)?;
+        drop(cmd); // closes our copies of the pipe's write end, so the read below ends
+        let mut text = String::new();
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(spawn_err)?;
+        text.push_str(&String::from_utf8_lossy(&bytes));
+        let status = child.wait().map_err(spawn_err)?;
+        Ok((status.success(), text))
+    }
+}
