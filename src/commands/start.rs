@@ -1,11 +1,298 @@
-//! `git hotfix start`.
+//! `git hotfix start`: cut `hotfix/<desc>` from the remote's main, as it is now, and switch to
+//! it, refusing anything that would lose work or start from the wrong place.
 
+use crate::commands::Context;
+use crate::commands::check;
+use crate::commands::status::{self, Facts, Located, TipSource};
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::git_cli::Git;
+use crate::output::{self, Paint};
+use crate::policy::Graph;
+use crate::repo::Head;
+use gix::ObjectId;
 
-/// TODO
+/// How many uncommitted paths a refusal lists.
+const SHOWN_PATHS: usize = 10;
+
+/// Cut a hotfix branch from the remote's main and switch to it
 #[derive(Debug, clap::Args)]
-pub struct StartArgs {}
+pub struct StartArgs {
+    /// What the hotfix fixes, e.g. "Fix authentication timeout" (becomes
+    /// hotfix/fix-authentication-timeout)
+    #[arg(allow_hyphen_values = true)]
+    pub desc: String,
+    /// Start from the main already fetched here instead of fetching it first
+    #[arg(long)]
+    pub no_fetch: bool,
+}
 
-pub fn run(_args: &StartArgs) -> Result<()> {
-    Err(Error::env("not implemented yet"))
+pub fn run(args: &StartArgs) -> Result<()> {
+    let ctx = Context::open()?;
+    if ctx.repo.is_bare() {
+        return Err(Error::env("git hotfix start needs a work tree; this is a bare repository")
+            .hint("run it in a clone of this repository"));
+    }
+    let branch = branch_name(&ctx.config, &args.desc)?;
+    if branch != args.desc.trim() {
+        output::note(format!("branch name: {branch}"));
+    }
+    let git = Git::here();
+    refuse_uncommitted_changes(&git)?;
+    refuse_leaving_commits_behind(&ctx)?;
+    let remote = &ctx.config.remote;
+    if let Some(tip) = ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))? {
+        return Err(Error::refused(format!(
+            "branch '{branch}' already exists (at {})",
+            describe(&ctx, tip)?
+        ))
+        .hint(format!("continue it: git switch {branch}"))
+        .hint("or describe this hotfix differently"));
+    }
+    if !args.no_fetch {
+        fetch(&ctx, &git, &branch, &args.desc)?;
+    }
+    // A fresh look at the refs the fetch moved.
+    let ctx = Context::open()?;
+    let (cfg, repo) = (&ctx.config, &ctx.repo);
+    let tracking = format!("refs/remotes/{remote}/{branch}");
+    if let Some(tip) = repo.resolve_ref(&tracking)? {
+        return Err(Error::refused(format!(
+            "branch '{branch}' already exists on {remote} (at {})",
+            describe(&ctx, tip)?
+        ))
+        .hint(format!("continue it: git switch {branch}"))
+        .hint("or describe this hotfix differently"));
+    }
+    let remote_main_ref = format!("refs/remotes/{remote}/{}", cfg.main);
+    let remote_main = repo.resolve_ref(&remote_main_ref)?;
+    let local_main = repo.resolve_ref(&format!("refs/heads/{}", cfg.main))?;
+    let Some(base) = remote_main.or(local_main) else {
+        return Err(Error::env(format!(
+            "branch '{}' was found neither on {remote} nor locally: there is nothing to cut the hotfix from",
+            cfg.main
+        ))
+        .hint("is the repository empty? A hotfix starts from a main branch with commits")
+        .hint("if the main branch has another name, set it: key `main` in .githotfix.toml"));
+    };
+    if let (Some(local), Some(remote_tip)) = (local_main, remote_main) {
+        let ahead = repo.commits(&[local], &[remote_tip], false)?;
+        if let Some(&newest) = ahead.first() {
+            let main = &cfg.main;
+            return Err(Error::refused(format!(
+                "local {main} has {} commit(s) that {remote}/{main} lacks, newest {}",
+                ahead.len(),
+                describe(&ctx, newest)?
+            ))
+            .hint(format!(
+                "a hotfix starts from what production runs ({remote}/{main}); keep those commits on a branch (git branch <name> {main}),"
+            ))
+            .hint(format!("then reset {main}: git switch {main} && git reset --keep {remote}/{main}")));
+        }
+    }
+
+    let switched =
+        git.output(&["switch", "--quiet", "--no-track", "-c", &branch, &base.to_string()])?;
+    if !switched.status.success() {
+        return Err(Error::refused(format!(
+            "could not switch to a new branch '{branch}': {}",
+            String::from_utf8_lossy(&switched.stderr).trim()
+        )));
+    }
+    check::record_start(&branch, base)?;
+    if let (Some(local), Some(_)) = (local_main, remote_main)
+        && local != base
+    {
+        fast_forward_main(&git, cfg, &remote_main_ref, repo.short(local));
+    }
+
+    let from =
+        if remote_main.is_some() { format!("{remote}/{}", cfg.main) } else { cfg.main.clone() };
+    output::say(format!(
+        "Switched to {}, cut from {from} at {}",
+        output::paint_out(Paint::Bold, &branch),
+        describe(&ctx, base)?
+    ));
+    output::say(next_steps(cfg, &branch));
+    warn_about_other_hotfixes(&ctx, &branch)?;
+    Ok(())
+}
+
+/// The branch for `desc`: as typed when it already satisfies R1 (a team pattern may want
+/// capitals, e.g. a ticket key), else SPEC's normalisation, which must then satisfy R1.
+fn branch_name(config: &Config, desc: &str) -> Result<String> {
+    let naming = &config.naming;
+    let prefix = naming.prefix.as_str();
+    let typed = desc.trim();
+    let typed = typed.strip_prefix(prefix).unwrap_or(typed);
+    let as_typed = format!("{prefix}{typed}");
+    if !typed.is_empty() && naming.check(&as_typed).is_none() {
+        return Ok(as_typed);
+    }
+    let normal = crate::policy::naming::normalise(desc, prefix);
+    if normal.is_empty() {
+        return Err(Error::refused(format!(
+            "'{desc}' has no letters or digits to name a branch with"
+        ))
+        .hint("describe the fix in a few words: git hotfix start \"fix login timeout\""));
+    }
+    let branch = format!("{prefix}{normal}");
+    match naming.check(&branch) {
+        None => Ok(branch),
+        Some(v) => Err(Error::refused(v.message).hint(format!(
+            "pick a description whose name matches {}: git hotfix start <description>",
+            naming.pattern.as_str()
+        ))),
+    }
+}
+
+/// Switching branches with uncommitted changes would carry them into the hotfix (or fail half
+/// way); untracked files are left alone, as `git switch` does.
+fn refuse_uncommitted_changes(git: &Git) -> Result<()> {
+    let status = git.run(&["status", "--porcelain", "--untracked-files=no"])?;
+    let paths: Vec<&str> = status.lines().filter(|l| !l.trim().is_empty()).collect();
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let mut shown: Vec<String> = paths.iter().take(SHOWN_PATHS).map(|l| format!("  {l}")).collect();
+    if paths.len() > SHOWN_PATHS {
+        shown.push(format!("  … and {} more", paths.len() - SHOWN_PATHS));
+    }
+    Err(Error::refused(format!(
+        "you have uncommitted changes; a hotfix starts from a clean work tree:\n{}",
+        shown.join("\n")
+    ))
+    .hint("commit them, or put them aside with: git stash push (git stash pop brings them back)")
+    .hint("then run git hotfix start again"))
+}
+
+/// A detached HEAD whose commit no branch or tag contains would be left behind by the switch.
+fn refuse_leaving_commits_behind(ctx: &Context) -> Result<()> {
+    let Head::Detached(head) = ctx.repo.head()? else { return Ok(()) };
+    let mut holders: Vec<ObjectId> =
+        ctx.repo.trunk(&ctx.config, &ctx.config.main)?.into_iter().collect();
+    for namespace in ["refs/heads/", "refs/remotes/", "refs/tags/"] {
+        holders.extend(ctx.repo.refs_with_prefix(namespace)?.into_iter().map(|(_, id)| id));
+    }
+    for tip in holders {
+        if ctx.repo.is_ancestor(head, tip)? {
+            return Ok(());
+        }
+    }
+    let short = ctx.repo.short(head);
+    Err(Error::refused(format!(
+        "HEAD is detached at {}, which no branch or tag contains: switching away would leave it behind",
+        describe(ctx, head)?
+    ))
+    .hint(format!("keep it on a branch first: git branch <name> {short}"))
+    .hint("then run git hotfix start again"))
+}
+
+/// Fetches main, and the remote's hotfix branches so that a name already taken there (or a
+/// hotfix someone else has open) is seen; `--prune` drops the ones deleted there.
+fn fetch(ctx: &Context, git: &Git, branch: &str, desc: &str) -> Result<()> {
+    let cfg = &ctx.config;
+    let (remote, main, prefix) = (&cfg.remote, &cfg.main, cfg.prefix());
+    let retry = format!("or start from the {main} you have: git hotfix start --no-fetch '{desc}'");
+    if ctx.repo.remote_url(remote).is_none() {
+        return Err(Error::env(format!("there is no remote '{remote}' to fetch {main} from"))
+            .hint(format!(
+                "add it (git remote add {remote} <url>), or set key `remote` in .githotfix.toml"
+            ))
+            .hint(retry));
+    }
+    output::note(format!("fetching {main} from {remote}…"));
+    let out = git.output(&[
+        "fetch",
+        "--quiet",
+        "--prune",
+        "--no-recurse-submodules",
+        "--",
+        remote.as_str(),
+        &format!("+refs/heads/{main}:refs/remotes/{remote}/{main}"),
+        &format!("+refs/heads/{prefix}*:refs/remotes/{remote}/{prefix}*"),
+    ])?;
+    if !out.status.success() {
+        return Err(Error::env(format!(
+            "could not fetch {main} from {remote} to start {branch}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+        .hint("check the network and the remote (git remote -v)")
+        .hint(retry));
+    }
+    Ok(())
+}
+
+/// Moves local main up to the remote's (a fast-forward only) now that it is not checked out
+/// here; a main checked out in another worktree is left for its owner, with a warning.
+fn fast_forward_main(git: &Git, cfg: &Config, remote_main_ref: &str, was: String) {
+    let main = &cfg.main;
+    let out = git.output(&[
+        "fetch",
+        "--quiet",
+        "--no-write-fetch-head",
+        "--no-recurse-submodules",
+        "--no-auto-maintenance",
+        ".",
+        &format!("{remote_main_ref}:refs/heads/{main}"),
+    ]);
+    match out {
+        Ok(out) if out.status.success() => {
+            output::note(format!(
+                "local {main} fast-forwarded from {was} to {}/{main}",
+                cfg.remote
+            ));
+        }
+        Ok(out) => output::warn(format!(
+            "local {main} stays at {was}: {}\n  update it where it is checked out: git merge --ff-only {}/{main}",
+            String::from_utf8_lossy(&out.stderr).trim(),
+            cfg.remote
+        )),
+        Err(e) => output::warn(format!("local {main} stays at {was}: {}", e.message)),
+    }
+}
+
+fn next_steps(cfg: &Config, branch: &str) -> String {
+    let (main, dev) = (&cfg.main, &cfg.development);
+    [
+        "Next steps:".to_owned(),
+        format!(
+            "  1. make the smallest fix that resolves the incident (at most {} files, {} lines) and commit it",
+            cfg.max_files, cfg.max_lines
+        ),
+        "  2. test it locally, then: git hotfix check tested-locally".to_owned(),
+        format!("  3. git hotfix publish              push it and open the pull request into {main}"),
+        "     merge it with a merge commit (not squash, not rebase), watch the deployment".to_owned(),
+        format!("  4. git hotfix publish --to {dev}  then merge the same branch into {dev}"),
+        "  5. git hotfix cleanup              delete the local and the remote branch".to_owned(),
+        format!("Where you are at any time: git hotfix status {branch}"),
+    ]
+    .join("\n")
+}
+
+/// Two hotfixes in flight at once usually means two people on one incident, or a branch
+/// nobody cleaned up: say so, with their stages.
+fn warn_about_other_hotfixes(ctx: &Context, branch: &str) -> Result<()> {
+    let others: Vec<_> =
+        status::known_branches(ctx)?.into_iter().filter(|(name, _)| name != branch).collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    let trunks = ctx.trunks()?;
+    let mut lines = Vec::new();
+    for (name, refs) in others {
+        let Some(tip) = refs.tip() else { continue };
+        let found = Located { branch: name.clone(), refs, tip, source: TipSource::Branch };
+        let stage = Facts::gather(ctx, &trunks, found)?.stage();
+        lines.push(format!("  {name} ({})", stage.label(&ctx.config)));
+    }
+    output::warn(format!(
+        "other hotfix branches are open; make sure you are not duplicating work:\n{}",
+        lines.join("\n")
+    ));
+    Ok(())
+}
+
+fn describe(ctx: &Context, id: ObjectId) -> Result<String> {
+    Ok(format!("{} \"{}\"", ctx.repo.short(id), ctx.repo.subject(id)?))
 }
