@@ -254,20 +254,32 @@ fn fast_forward_main(git: &Git, cfg: &Config, remote_main_ref: &str, was: String
 
 fn next_steps(cfg: &Config, branch: &str) -> String {
     let (main, dev) = (&cfg.main, &cfg.development);
-    [
-        "Next steps:".to_owned(),
-        format!(
-            "  1. make the smallest fix that resolves the incident (at most {} files, {} lines) and commit it",
-            cfg.max_files, cfg.max_lines
+    let steps = [
+        (
+            "commit the fix".to_owned(),
+            format!(
+                "the smallest change that ends the incident (≤ {} files, ≤ {} lines)",
+                cfg.max_files, cfg.max_lines
+            ),
         ),
-        "  2. test it locally, then: git hotfix check tested-locally".to_owned(),
-        format!("  3. git hotfix publish              push it and open the pull request into {main}"),
-        "     merge it with a merge commit (not squash, not rebase), watch the deployment".to_owned(),
-        format!("  4. git hotfix publish --to {dev}  then merge the same branch into {dev}"),
-        "  5. git hotfix cleanup              delete the local and the remote branch".to_owned(),
-        format!("Where you are at any time: git hotfix status {branch}"),
-    ]
-    .join("\n")
+        ("git hotfix check tested-locally".to_owned(), "once you have tested it".to_owned()),
+        (
+            "git hotfix publish".to_owned(),
+            format!("push it, open the pull request into {main}; merge with a merge commit"),
+        ),
+        (
+            format!("git hotfix publish --to {dev}"),
+            format!("after the deployment, the same branch into {dev}"),
+        ),
+        ("git hotfix cleanup".to_owned(), "delete the local and the remote branch".to_owned()),
+    ];
+    let width = steps.iter().map(|(what, _)| what.chars().count()).max().unwrap_or(0);
+    let mut text = vec!["Next steps:".to_owned()];
+    for (n, (what, why)) in steps.iter().enumerate() {
+        text.push(format!("  {}. {what:<width$}  {why}", n + 1));
+    }
+    text.push(format!("Where it stands at any time: git hotfix status {branch}"));
+    text.join("\n")
 }
 
 /// Two hotfixes in flight at once usually means two people on one incident, or a branch
