@@ -70,3 +70,12 @@ fn a_bare_repository_has_no_work_tree_to_write_to() {
     let t = TestRepo::new();
     t.hotfix_in(&t.origin, &["init"]).code(2).stderr_has(&["bare repository"]);
 }
+
+#[test]
+fn a_name_set_in_git_config_is_preferred() {
+    let t = TestRepo::new();
+    t.git(&["branch", "trunk"]);
+    t.git(&["config", "hotfix.main", "trunk"]);
+    t.hotfix(&["init"]).ok();
+    assert!(read(&t.work.join(".githotfix.toml")).contains("main = 'trunk'"));
+}

@@ -271,3 +271,23 @@ fn main_checked_out_in_another_worktree_is_left_alone_with_a_warning() {
     assert_eq!(t.rev("hotfix/fix-login"), new);
     assert_eq!(t.rev("main"), old);
 }
+
+#[test]
+fn starts_from_a_subdirectory_and_from_a_linked_worktree() {
+    let t = TestRepo::new();
+    let new = move_origin_main(&t);
+    t.hotfix_in(&t.work.join("src"), &["start", "fix-login"]).ok();
+    assert_eq!(t.rev("hotfix/fix-login"), new);
+    assert_eq!(t.rev("main"), new);
+
+    let t = TestRepo::new();
+    t.git(&["switch", "-q", "development"]);
+    let linked = t.tmp.path().join("linked");
+    t.git(&["worktree", "add", "-q", "--detach", linked.to_str().unwrap(), "main"]);
+    let new = move_origin_main(&t);
+    t.hotfix_in(&linked, &["start", "fix-login"]).ok();
+    let head = t.run_git(&linked, &["branch", "--show-current"]).ok();
+    assert_eq!(head.stdout.trim(), "hotfix/fix-login");
+    assert_eq!(t.rev("hotfix/fix-login"), new);
+    assert_eq!(t.rev("main"), new);
+}

@@ -31,8 +31,9 @@ pub fn run(_args: &InitArgs) -> Result<()> {
     }
     // No file yet: the defaults, with any `git config hotfix.*` values.
     let cfg = repo.load_config()?;
-    let main = detect(&repo, &cfg, MAIN_NAMES)?;
-    let development = detect(&repo, &cfg, DEVELOPMENT_NAMES)?;
+    // A name set with `git config hotfix.main` (or `.development`) comes first.
+    let main = detect(&repo, &cfg, &cfg.main, MAIN_NAMES)?;
+    let development = detect(&repo, &cfg, &cfg.development, DEVELOPMENT_NAMES)?;
     for (what, found, default) in
         [("main", &main, &cfg.main), ("development", &development, &cfg.development)]
     {
@@ -67,11 +68,11 @@ fn refuse_overwrite(path: &std::path::Path) -> Error {
         .hint("edit it, or remove it and run git hotfix init again")
 }
 
-/// The first of `names` that exists as a local or remote-tracking branch.
-fn detect(repo: &Repo, cfg: &Config, names: &[&str]) -> Result<Option<String>> {
-    for name in names {
+/// The first of `configured` and `names` that exists as a local or remote-tracking branch.
+fn detect(repo: &Repo, cfg: &Config, configured: &str, names: &[&str]) -> Result<Option<String>> {
+    for name in std::iter::once(configured).chain(names.iter().copied()) {
         if repo.trunk(cfg, name)?.is_some() {
-            return Ok(Some((*name).to_owned()));
+            return Ok(Some(name.to_owned()));
         }
     }
     Ok(None)

@@ -99,11 +99,13 @@ pub fn run(args: &StartArgs) -> Result<()> {
             String::from_utf8_lossy(&switched.stderr).trim()
         )));
     }
-    check::record_start(&branch, base)?;
+    if let Err(e) = check::record_start(&branch, base) {
+        output::warn(format!("could not record where {branch} starts: {}", e.message));
+    }
     if let (Some(local), Some(_)) = (local_main, remote_main)
         && local != base
     {
-        fast_forward_main(&git, cfg, &remote_main_ref, repo.short(local));
+        fast_forward_main(&ctx, &git, &remote_main_ref, repo.short(local));
     }
 
     let from =
@@ -225,16 +227,19 @@ fn fetch(ctx: &Context, git: &Git, branch: &str, desc: &str) -> Result<()> {
 
 /// Moves local main up to the remote's (a fast-forward only) now that it is not checked out
 /// here; a main checked out in another worktree is left for its owner, with a warning.
-fn fast_forward_main(git: &Git, cfg: &Config, remote_main_ref: &str, was: String) {
+/// Fetching from the repository itself checks both in one step: without `+` Git takes only a
+/// fast-forward, and it refuses a branch checked out in any worktree.
+fn fast_forward_main(ctx: &Context, git: &Git, remote_main_ref: &str, was: String) {
+    let cfg = &ctx.config;
     let main = &cfg.main;
     let out = git.output(&[
-        "fetch",
-        "--quiet",
-        "--no-write-fetch-head",
-        "--no-recurse-submodules",
-        "--no-auto-maintenance",
-        ".",
-        &format!("{remote_main_ref}:refs/heads/{main}"),
+        "fetch".as_ref(),
+        "--quiet".as_ref(),
+        "--no-write-fetch-head".as_ref(),
+        "--no-recurse-submodules".as_ref(),
+        "--no-auto-maintenance".as_ref(),
+        ctx.repo.common_dir().as_os_str(),
+        format!("{remote_main_ref}:refs/heads/{main}").as_ref(),
     ]);
     match out {
         Ok(out) if out.status.success() => {
