@@ -101,7 +101,7 @@ fn refuses_a_name_taken_on_the_remote_even_before_fetching_it() {
     let t = TestRepo::new();
     let other = t.clone_as("other");
     t.run_git(&other, &["push", "-q", "origin", "main:hotfix/fix-login"]).ok();
-    t.hotfix(&["start", "fix-login"]).code(1).stderr_has(&["already exists on origin"]);
+    t.hotfix(&["start", "fix-login"]).code(1).stderr_has(&["already exists on the remote"]);
     assert_eq!(current_branch(&t), "main");
     t.hotfix(&["start", "fix-logout"]).ok();
     assert_eq!(current_branch(&t), "hotfix/fix-logout");

@@ -1,7 +1,7 @@
 //! `git hotfix list`: every hotfix branch here, local and remote-tracking, with its stage.
 
 use crate::commands::Context;
-use crate::commands::status::{self, Facts, Located, Stage, TipSource};
+use crate::commands::status::{self, Facts, Located, Stage};
 use crate::error::Result;
 use crate::output;
 use serde::Serialize;
@@ -31,8 +31,7 @@ pub fn run(args: &ListArgs) -> Result<()> {
     if !branches.is_empty() {
         let trunks = ctx.trunks()?;
         for (branch, refs) in branches {
-            let Some(tip) = refs.tip() else { continue };
-            let found = Located { branch: branch.clone(), refs, tip, source: TipSource::Branch };
+            let Some(found) = Located::branch(&branch, refs) else { continue };
             let stage = Facts::gather(&ctx, &trunks, found)?.stage();
             entries.push(Entry {
                 branch,

@@ -3,7 +3,7 @@
 
 use crate::commands::Context;
 use crate::commands::check;
-use crate::commands::status::{self, Facts, Located, TipSource};
+use crate::commands::status::{self, Facts, Located, describe};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
@@ -34,90 +34,98 @@ pub fn run(args: &StartArgs) -> Result<()> {
             .hint("run it in a clone of this repository"));
     }
     let branch = branch_name(&ctx.config, &args.desc)?;
-    if branch != args.desc.trim() {
-        output::note(format!("branch name: {branch}"));
+    let typed = args.desc.trim();
+    if branch != typed && branch != format!("{}{typed}", ctx.config.prefix()) {
+        output::note(format!("'{typed}' becomes {branch}"));
     }
     let git = Git::here();
     refuse_uncommitted_changes(&git)?;
     refuse_leaving_commits_behind(&ctx)?;
-    let remote = &ctx.config.remote;
-    if let Some(tip) = ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))? {
-        return Err(Error::refused(format!(
-            "branch '{branch}' already exists (at {})",
-            describe(&ctx, tip)?
-        ))
-        .hint(format!("continue it: git switch {branch}"))
-        .hint("or describe this hotfix differently"));
-    }
+    refuse_taken(&ctx, &branch, &format!("refs/heads/{branch}"), "")?;
     if !args.no_fetch {
-        fetch(&ctx, &git, &branch, &args.desc)?;
+        fetch(&ctx, &git, &branch)?;
     }
     // A fresh look at the refs the fetch moved.
     let ctx = Context::open()?;
-    let (cfg, repo) = (&ctx.config, &ctx.repo);
-    let tracking = format!("refs/remotes/{remote}/{branch}");
-    if let Some(tip) = repo.resolve_ref(&tracking)? {
-        return Err(Error::refused(format!(
-            "branch '{branch}' already exists on {remote} (at {})",
-            describe(&ctx, tip)?
-        ))
-        .hint(format!("continue it: git switch {branch}"))
-        .hint("or describe this hotfix differently"));
-    }
-    let remote_main_ref = format!("refs/remotes/{remote}/{}", cfg.main);
-    let remote_main = repo.resolve_ref(&remote_main_ref)?;
-    let local_main = repo.resolve_ref(&format!("refs/heads/{}", cfg.main))?;
-    let Some(base) = remote_main.or(local_main) else {
-        return Err(Error::env(format!(
-            "branch '{}' was found neither on {remote} nor locally: there is nothing to cut the hotfix from",
-            cfg.main
-        ))
-        .hint("is the repository empty? A hotfix starts from a main branch with commits")
-        .hint("if the main branch has another name, set it: key `main` in .githotfix.toml"));
-    };
-    if let (Some(local), Some(remote_tip)) = (local_main, remote_main) {
-        let ahead = repo.commits(&[local], &[remote_tip], false)?;
-        if let Some(&newest) = ahead.first() {
-            let main = &cfg.main;
-            return Err(Error::refused(format!(
-                "local {main} has {} commit(s) that {remote}/{main} lacks, newest {}",
-                ahead.len(),
-                describe(&ctx, newest)?
-            ))
-            .hint(format!(
-                "a hotfix starts from what production runs ({remote}/{main}); keep those commits on a branch (git branch <name> {main}),"
-            ))
-            .hint(format!("then reset {main}: git switch {main} && git reset --keep {remote}/{main}")));
-        }
-    }
+    let (cfg, remote) = (&ctx.config, &ctx.config.remote);
+    refuse_taken(&ctx, &branch, &format!("refs/remotes/{remote}/{branch}"), " on the remote")?;
+    let main = Main::find(&ctx)?;
 
     let switched =
-        git.output(&["switch", "--quiet", "--no-track", "-c", &branch, &base.to_string()])?;
+        git.output(&["switch", "--quiet", "--no-track", "-c", &branch, &main.base.to_string()])?;
     if !switched.status.success() {
         return Err(Error::refused(format!(
             "could not switch to a new branch '{branch}': {}",
             String::from_utf8_lossy(&switched.stderr).trim()
         )));
     }
-    if let Err(e) = check::record_start(&branch, base) {
+    if let Err(e) = check::record_start(&branch, main.base) {
         output::warn(format!("could not record where {branch} starts: {}", e.message));
     }
-    if let (Some(local), Some(_)) = (local_main, remote_main)
-        && local != base
-    {
-        fast_forward_main(&ctx, &git, &remote_main_ref, repo.short(local));
+    if let Some(local) = main.local.filter(|&l| l != main.base && main.from_remote) {
+        fast_forward_main(&ctx, &git, ctx.repo.short(local));
     }
 
-    let from =
-        if remote_main.is_some() { format!("{remote}/{}", cfg.main) } else { cfg.main.clone() };
+    let from = if main.from_remote { format!("{remote}/{}", cfg.main) } else { cfg.main.clone() };
     output::say(format!(
         "Switched to {}, cut from {from} at {}",
         output::paint_out(Paint::Bold, &branch),
-        describe(&ctx, base)?
+        describe(&ctx.repo, main.base)?
     ));
     output::say(next_steps(cfg, &branch));
     warn_about_other_hotfixes(&ctx, &branch)?;
     Ok(())
+}
+
+/// Refuses a branch name already in use at `full_ref`.
+fn refuse_taken(ctx: &Context, branch: &str, full_ref: &str, place: &str) -> Result<()> {
+    let Some(tip) = ctx.repo.resolve_ref(full_ref)? else { return Ok(()) };
+    Err(Error::refused(format!(
+        "branch '{branch}' already exists{place} (at {})",
+        describe(&ctx.repo, tip)?
+    ))
+    .hint(format!("to continue that hotfix: git switch {branch}"))
+    .hint("otherwise describe this one differently"))
+}
+
+/// Where the hotfix starts: the remote's main as last fetched, else the local one.
+struct Main {
+    base: ObjectId,
+    from_remote: bool,
+    local: Option<ObjectId>,
+}
+
+impl Main {
+    /// Refuses a local main with commits the remote's lacks: those are not what production
+    /// runs, and fast-forwarding could not keep them.
+    fn find(ctx: &Context) -> Result<Self> {
+        let (cfg, repo) = (&ctx.config, &ctx.repo);
+        let (main, remote) = (&cfg.main, &cfg.remote);
+        let remote_main = repo.resolve_ref(&format!("refs/remotes/{remote}/{main}"))?;
+        let local = repo.resolve_ref(&format!("refs/heads/{main}"))?;
+        let Some(base) = remote_main.or(local) else {
+            return Err(Error::env(format!(
+                "branch '{main}' was found neither on {remote} nor locally: there is nothing to cut the hotfix from"
+            ))
+            .hint("is the repository empty? A hotfix starts from a main branch with commits")
+            .hint("if the main branch has another name, set it: key `main` in .githotfix.toml"));
+        };
+        if let (Some(local), Some(remote_tip)) = (local, remote_main) {
+            let ahead = repo.commits(&[local], &[remote_tip], false)?;
+            if let Some(&newest) = ahead.first() {
+                return Err(Error::refused(format!(
+                    "local {main} has {} commit(s) that {remote}/{main} lacks, newest {}",
+                    ahead.len(),
+                    describe(&ctx.repo, newest)?
+                ))
+                .hint(format!("a hotfix starts from what production runs: {remote}/{main}"))
+                .hint(format!(
+                    "keep those commits on a branch, then move {main} back: git branch <name> {main} && git switch {main} && git reset --keep {remote}/{main}"
+                )));
+            }
+        }
+        Ok(Self { base, from_remote: remote_main.is_some(), local })
+    }
 }
 
 /// The branch for `desc`: as typed when it already satisfies R1 (a team pattern may want
@@ -184,7 +192,7 @@ fn refuse_leaving_commits_behind(ctx: &Context) -> Result<()> {
     let short = ctx.repo.short(head);
     Err(Error::refused(format!(
         "HEAD is detached at {}, which no branch or tag contains: switching away would leave it behind",
-        describe(ctx, head)?
+        describe(&ctx.repo, head)?
     ))
     .hint(format!("keep it on a branch first: git branch <name> {short}"))
     .hint("then run git hotfix start again"))
@@ -192,10 +200,10 @@ fn refuse_leaving_commits_behind(ctx: &Context) -> Result<()> {
 
 /// Fetches main, and the remote's hotfix branches so that a name already taken there (or a
 /// hotfix someone else has open) is seen; `--prune` drops the ones deleted there.
-fn fetch(ctx: &Context, git: &Git, branch: &str, desc: &str) -> Result<()> {
+fn fetch(ctx: &Context, git: &Git, branch: &str) -> Result<()> {
     let cfg = &ctx.config;
     let (remote, main, prefix) = (&cfg.remote, &cfg.main, cfg.prefix());
-    let retry = format!("or start from the {main} you have: git hotfix start --no-fetch '{desc}'");
+    let retry = format!("or start from the {main} you have: git hotfix start --no-fetch {branch}");
     if ctx.repo.remote_url(remote).is_none() {
         return Err(Error::env(format!("there is no remote '{remote}' to fetch {main} from"))
             .hint(format!(
@@ -229,7 +237,7 @@ fn fetch(ctx: &Context, git: &Git, branch: &str, desc: &str) -> Result<()> {
 /// here; a main checked out in another worktree is left for its owner, with a warning.
 /// Fetching from the repository itself checks both in one step: without `+` Git takes only a
 /// fast-forward, and it refuses a branch checked out in any worktree.
-fn fast_forward_main(ctx: &Context, git: &Git, remote_main_ref: &str, was: String) {
+fn fast_forward_main(ctx: &Context, git: &Git, was: String) {
     let cfg = &ctx.config;
     let main = &cfg.main;
     let out = git.output(&[
@@ -239,7 +247,7 @@ fn fast_forward_main(ctx: &Context, git: &Git, remote_main_ref: &str, was: Strin
         "--no-recurse-submodules".as_ref(),
         "--no-auto-maintenance".as_ref(),
         ctx.repo.common_dir().as_os_str(),
-        format!("{remote_main_ref}:refs/heads/{main}").as_ref(),
+        format!("refs/remotes/{}/{main}:refs/heads/{main}", cfg.remote).as_ref(),
     ]);
     match out {
         Ok(out) if out.status.success() => {
@@ -298,8 +306,7 @@ fn warn_about_other_hotfixes(ctx: &Context, branch: &str) -> Result<()> {
     let trunks = ctx.trunks()?;
     let mut lines = Vec::new();
     for (name, refs) in others {
-        let Some(tip) = refs.tip() else { continue };
-        let found = Located { branch: name.clone(), refs, tip, source: TipSource::Branch };
+        let Some(found) = Located::branch(&name, refs) else { continue };
         let stage = Facts::gather(ctx, &trunks, found)?.stage();
         lines.push(format!("  {name} ({})", stage.label(&ctx.config)));
     }
@@ -308,8 +315,4 @@ fn warn_about_other_hotfixes(ctx: &Context, branch: &str) -> Result<()> {
         lines.join("\n")
     ));
     Ok(())
-}
-
-fn describe(ctx: &Context, id: ObjectId) -> Result<String> {
-    Ok(format!("{} \"{}\"", ctx.repo.short(id), ctx.repo.subject(id)?))
 }

@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 use crate::output::{self, Paint};
 use crate::policy::message::merged_branch;
 use crate::policy::size::{self, Limits};
-use crate::policy::{Diff, Graph, Trunks, ancestry};
-use crate::repo::Head;
+use crate::policy::{Diff, Graph, Trunks, Violation, ancestry};
+use crate::repo::{Head, Repo};
 use gix::ObjectId;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -85,6 +85,18 @@ pub struct Located {
     pub source: TipSource,
 }
 
+impl Located {
+    /// An existing branch, at its tip.
+    pub fn branch(name: &str, refs: Refs) -> Option<Self> {
+        Some(Self { branch: name.to_owned(), refs, tip: refs.tip()?, source: TipSource::Branch })
+    }
+}
+
+/// A commit as people recognise it: short id and subject.
+pub fn describe(repo: &Repo, id: ObjectId) -> Result<String> {
+    Ok(format!("{} \"{}\"", repo.short(id), repo.subject(id)?))
+}
+
 /// The hotfix branch a command is about: `arg` (with or without the prefix or the remote), or
 /// else the current branch, which must then be a hotfix branch.
 pub fn target(ctx: &Context, arg: Option<&str>) -> Result<String> {
@@ -147,10 +159,10 @@ pub fn locate(ctx: &Context, branch: &str) -> Result<Located> {
         local: ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?,
         remote: ctx.repo.resolve_ref(&format!("refs/remotes/{}/{branch}", ctx.config.remote))?,
     };
-    let found = |tip, source| Located { branch: branch.to_owned(), refs, tip, source };
-    if let Some(tip) = refs.tip() {
-        return Ok(found(tip, TipSource::Branch));
+    if let Some(found) = Located::branch(branch, refs) {
+        return Ok(found);
     }
+    let found = |tip, source| Located { branch: branch.to_owned(), refs, tip, source };
     if let Some(tip) = check::recorded_commit(&ctx.repo, branch, "tip") {
         return Ok(found(tip, TipSource::Recorded));
     }
@@ -403,169 +415,37 @@ pub struct Report {
 
 impl Report {
     pub fn build(ctx: &Context, trunks: &Trunks<'_, ObjectId>, facts: &Facts) -> Result<Self> {
-        let repo = &ctx.repo;
         let (cfg, found) = (&ctx.config, &facts.found);
-        let (branch, tip) = (found.branch.as_str(), found.tip);
-        let (main, dev, remote) = (&cfg.main, &cfg.development, &cfg.remote);
-        let describe = |id: ObjectId| -> Result<String> {
-            Ok(format!("{} \"{}\"", repo.short(id), repo.subject(id)?))
-        };
-        let manual = |item: ManualItem| {
-            let marked = check::is_marked(repo, branch, item);
-            Item {
-                id: item.id(),
-                title: item.title().to_owned(),
-                state: if marked { State::Done } else { State::Todo },
-                manual: true,
-                detail: if marked {
-                    "marked".to_owned()
-                } else {
-                    format!("when done: git hotfix check {} {branch}", item.id())
-                },
-            }
-        };
-        let derived = |id, title: String, state, detail: String| Item {
-            id,
-            title,
-            state,
-            manual: false,
-            detail,
-        };
-        let mut items = vec![manual(ManualItem::ConfirmedInProduction)];
-
-        items.push(match cfg.naming.check(branch) {
-            None => {
-                derived("name", "Named for the process (R1)".into(), State::Done, String::new())
-            }
-            Some(v) => derived(
-                "name",
-                "Named for the process (R1)".into(),
-                State::Todo,
-                format!("{}: {}", v.message, v.fix),
-            ),
-        });
-
-        let base_title = format!("Created from {main} (R2)");
-        let mut findings = ancestry::check_base(repo, branch, tip, trunks)?;
-        if facts.main.arrived() {
-            findings.retain(|v| v.is_error()); // being behind main no longer matters
-        }
-        items.push(match findings.iter().find(|v| v.is_error()).or(findings.first()) {
-            None => derived("created-from-main", base_title, State::Done, String::new()),
-            Some(v) => derived(
+        let (main, dev) = (&cfg.main, &cfg.development);
+        let manual = |item: ManualItem| manual_item(ctx, &found.branch, item);
+        let items = vec![
+            manual(ManualItem::ConfirmedInProduction),
+            derived("name", "Named for the process (R1)".into(), name_state(ctx, facts)),
+            derived(
                 "created-from-main",
-                base_title,
-                if v.is_error() { State::Todo } else { State::Warning },
-                format!("{}: {}", v.message, v.fix),
+                format!("Created from {main} (R2)"),
+                base_state(ctx, trunks, facts)?,
             ),
-        });
-
-        items.push(size_item(ctx, facts)?);
-        items.push(manual(ManualItem::TestedLocally));
-
-        let published = if let Some(r) = found.refs.remote {
-            let at = format!("{remote}/{branch}");
-            match found.refs.local.filter(|&l| l != r) {
-                None => (State::Done, format!("{at} at {}", repo.short(r))),
-                Some(l) => {
-                    let ahead = repo.commits(&[l], &[r], false)?.len();
-                    let behind = repo.commits(&[r], &[l], false)?.len();
-                    let what = match (ahead, behind) {
-                        (_, 0) => format!("{ahead} local commit(s) not pushed: git push"),
-                        (0, _) => format!("{at} has {behind} commit(s) you lack: git pull"),
-                        _ => format!(
-                            "{at} and the local branch differ ({ahead} ahead, {behind} behind)"
-                        ),
-                    };
-                    (State::Warning, what)
-                }
-            }
-        } else if facts.main.arrived() {
-            (State::Done, format!("reached {main}"))
-        } else if facts.fresh {
-            (State::Todo, "no commits yet: commit the fix, then git hotfix publish".to_owned())
-        } else if found.refs.local.is_some() {
-            (State::Todo, "not pushed yet: git hotfix publish".to_owned())
-        } else {
-            (State::Todo, "deleted without being published".to_owned())
-        };
-        items.push(derived("published", "Published".into(), published.0, published.1));
-
-        let merged = match facts.main {
-            Landing::Merged(m) => (State::Done, format!("by merge {}", describe(m)?)),
-            Landing::FastForward => (
-                State::Warning,
-                format!(
-                    "fast-forwarded or rebased onto {main}: no merge commit records the hotfix (R3)"
-                ),
+            derived("minimal-changes", "Minimal changes (R6)".into(), size_state(ctx, facts)?),
+            manual(ManualItem::TestedLocally),
+            derived("published", "Published".into(), published_state(ctx, facts)?),
+            derived("merged-into-main", format!("Merged into {main}"), main_state(ctx, facts)?),
+            manual(ManualItem::DeploymentMonitored),
+            manual(ManualItem::VerifiedInProduction),
+            derived(
+                "merged-into-development",
+                format!("Merged back into {dev} (R7)"),
+                development_state(ctx, facts)?,
             ),
-            Landing::Copied(c) => (
-                State::Warning,
-                format!(
-                    "squashed or rebased into {main} as {}, not merged: the branch's own commits are not on {main} (R3)",
-                    describe(c)?
-                ),
-            ),
-            Landing::Absent if facts.fresh => (State::Todo, "no commits yet".to_owned()),
-            Landing::Absent => (
-                State::Todo,
-                "not yet: open the pull request (git hotfix publish) and merge it with a merge commit"
-                    .to_owned(),
-            ),
-        };
-        items.push(derived("merged-into-main", format!("Merged into {main}"), merged.0, merged.1));
-        items.push(manual(ManualItem::DeploymentMonitored));
-        items.push(manual(ManualItem::VerifiedInProduction));
-
-        let back_title = format!("Merged back into {dev} (R7)");
-        let back = match facts.development {
-            None => (State::Unknown, format!("there is no '{dev}' branch here")),
-            Some(Landing::Merged(m)) if !facts.main.arrived() => (
-                State::Warning,
-                format!("merged into {dev} by {} before {main} (R8)", describe(m)?),
-            ),
-            Some(Landing::Merged(m)) => (State::Done, format!("by merge {}", describe(m)?)),
-            Some(Landing::FastForward) => (
-                State::Warning,
-                format!("fast-forwarded onto {dev}: no merge commit records the hotfix (R4)"),
-            ),
-            Some(Landing::Copied(c)) => (
-                State::Warning,
-                format!(
-                    "copied into {dev} as {}, not merged (R4): merge the branch itself",
-                    describe(c)?
-                ),
-            ),
-            Some(Landing::Absent) if facts.main.arrived() => {
-                (State::Todo, format!("not yet: git hotfix publish --to {dev}"))
-            }
-            Some(Landing::Absent) => (State::Todo, format!("after the merge into {main} (R8)")),
-        };
-        items.push(derived("merged-into-development", back_title, back.0, back.1));
-
-        let left: Vec<String> = [
-            found.refs.local.map(|_| format!("local {branch}")),
-            found.refs.remote.map(|_| format!("{remote}/{branch}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let cleaned = if left.is_empty() {
-            (State::Done, "local and remote branches deleted".to_owned())
-        } else if facts.stage() == Stage::Merged {
-            (State::Todo, format!("{} still there: git hotfix cleanup", left.join(" and ")))
-        } else {
-            (State::Todo, format!("{} still there (delete after both merges)", left.join(" and ")))
-        };
-        items.push(derived("cleaned-up", "Branches cleaned up".into(), cleaned.0, cleaned.1));
-        items.push(manual(ManualItem::PostMortem));
-
+            derived("cleaned-up", "Branches cleaned up".into(), cleanup_state(ctx, facts)),
+            manual(ManualItem::PostMortem),
+        ];
         let stage = facts.stage();
         Ok(Self {
-            branch: branch.to_owned(),
+            branch: found.branch.clone(),
             stage,
             stage_label: stage.label(cfg),
-            tip: Commit { id: tip.to_string(), subject: repo.subject(tip)? },
+            tip: Commit { id: found.tip.to_string(), subject: ctx.repo.subject(found.tip)? },
             local: found.refs.local.map(|id| id.to_string()),
             remote: found.refs.remote.map(|id| id.to_string()),
             tip_from: match found.source {
@@ -601,18 +481,58 @@ impl Report {
     }
 }
 
+/// A checklist line's state and what it says.
+type Line = (State, String);
+
+fn derived(id: &'static str, title: String, (state, detail): Line) -> Item {
+    Item { id, title, state, manual: false, detail }
+}
+
+fn manual_item(ctx: &Context, branch: &str, item: ManualItem) -> Item {
+    let marked = check::is_marked(&ctx.repo, branch, item);
+    Item {
+        id: item.id(),
+        title: item.title().to_owned(),
+        state: if marked { State::Done } else { State::Todo },
+        manual: true,
+        detail: if marked {
+            "marked".to_owned()
+        } else {
+            format!("when done: git hotfix check {} {branch}", item.id())
+        },
+    }
+}
+
+/// A finding as a line: errors are still to do, warnings are flagged.
+fn finding(v: &Violation) -> Line {
+    let state = if v.is_error() { State::Todo } else { State::Warning };
+    let detail =
+        if v.fix.is_empty() { v.message.clone() } else { format!("{}: {}", v.message, v.fix) };
+    (state, detail)
+}
+
+fn name_state(ctx: &Context, facts: &Facts) -> Line {
+    match ctx.config.naming.check(&facts.found.branch) {
+        None => (State::Done, String::new()),
+        Some(v) => finding(&v),
+    }
+}
+
+fn base_state(ctx: &Context, trunks: &Trunks<'_, ObjectId>, facts: &Facts) -> Result<Line> {
+    let mut found = ancestry::check_base(&ctx.repo, &facts.found.branch, facts.found.tip, trunks)?;
+    if facts.main.arrived() {
+        found.retain(Violation::is_error); // being behind main no longer matters
+    }
+    Ok(match found.iter().find(|v| v.is_error()).or(found.first()) {
+        None => (State::Done, String::new()),
+        Some(v) => finding(v),
+    })
+}
+
 /// R6: the hotfix's diff against where it left main, whether or not it was merged since.
-fn size_item(ctx: &Context, facts: &Facts) -> Result<Item> {
-    let title = "Minimal changes (R6)".to_owned();
-    let item = |state, detail: String| Item {
-        id: "minimal-changes",
-        title: title.clone(),
-        state,
-        manual: false,
-        detail,
-    };
+fn size_state(ctx: &Context, facts: &Facts) -> Result<Line> {
     if facts.fresh {
-        return Ok(item(State::Done, "no commits yet".to_owned()));
+        return Ok((State::Done, "no commits yet".to_owned()));
     }
     let (repo, tip) = (&ctx.repo, facts.found.tip);
     // The diff is measured from a merge base with this commit: main as the hotfix saw it.
@@ -626,7 +546,7 @@ fn size_item(ctx: &Context, facts: &Facts) -> Result<Item> {
         None => None,
     };
     let Some(diff) = measured else {
-        return Ok(item(State::Unknown, "cannot tell where it left main".to_owned()));
+        return Ok((State::Unknown, "cannot tell where it left main".to_owned()));
     };
     let limits = Limits {
         max_files: ctx.config.max_files,
@@ -634,7 +554,7 @@ fn size_item(ctx: &Context, facts: &Facts) -> Result<Item> {
         enforce: ctx.config.enforce_size,
     };
     Ok(match size::check(&facts.found.branch, diff, limits) {
-        None => item(
+        None => (
             State::Done,
             format!(
                 "{} file(s), {} line(s) (limits {} and {})",
@@ -644,8 +564,108 @@ fn size_item(ctx: &Context, facts: &Facts) -> Result<Item> {
                 limits.max_lines
             ),
         ),
-        Some(v) => item(if v.is_error() { State::Todo } else { State::Warning }, v.message),
+        Some(v) => finding(&v),
     })
+}
+
+fn published_state(ctx: &Context, facts: &Facts) -> Result<Line> {
+    let (repo, refs) = (&ctx.repo, facts.found.refs);
+    let Some(pushed) = refs.remote else {
+        return Ok(if facts.main.arrived() {
+            (State::Done, format!("reached {}", ctx.config.main))
+        } else if facts.fresh {
+            (State::Todo, "no commits yet: commit the fix, then git hotfix publish".to_owned())
+        } else if refs.local.is_some() {
+            (State::Todo, "not pushed yet: git hotfix publish".to_owned())
+        } else {
+            (State::Todo, "deleted without being published".to_owned())
+        });
+    };
+    let at = format!("{}/{}", ctx.config.remote, facts.found.branch);
+    let Some(local) = refs.local.filter(|&l| l != pushed) else {
+        return Ok((State::Done, format!("{at} at {}", repo.short(pushed))));
+    };
+    let ahead = repo.commits(&[local], &[pushed], false)?.len();
+    let behind = repo.commits(&[pushed], &[local], false)?.len();
+    let what = match (ahead, behind) {
+        (_, 0) => format!("{ahead} local commit(s) not pushed: git push"),
+        (0, _) => format!("{at} has {behind} commit(s) you lack: git pull"),
+        _ => format!("{at} and the local branch differ ({ahead} ahead, {behind} behind)"),
+    };
+    Ok((State::Warning, what))
+}
+
+fn main_state(ctx: &Context, facts: &Facts) -> Result<Line> {
+    let main = &ctx.config.main;
+    Ok(match facts.main {
+        Landing::Merged(m) => (State::Done, format!("by merge {}", describe(&ctx.repo, m)?)),
+        Landing::FastForward => (
+            State::Warning,
+            format!(
+                "fast-forwarded or rebased onto {main}: no merge commit records the hotfix (R3)"
+            ),
+        ),
+        Landing::Copied(c) => (
+            State::Warning,
+            format!(
+                "squashed or rebased into {main} as {}, not merged: the branch's own commits are not on {main} (R3)",
+                describe(&ctx.repo, c)?
+            ),
+        ),
+        Landing::Absent if facts.fresh => (State::Todo, "no commits yet".to_owned()),
+        Landing::Absent => (
+            State::Todo,
+            "not yet: open the pull request (git hotfix publish) and merge it with a merge commit"
+                .to_owned(),
+        ),
+    })
+}
+
+fn development_state(ctx: &Context, facts: &Facts) -> Result<Line> {
+    let (main, dev) = (&ctx.config.main, &ctx.config.development);
+    let Some(landing) = facts.development else {
+        return Ok((State::Unknown, format!("there is no '{dev}' branch here")));
+    };
+    Ok(match landing {
+        Landing::Merged(m) if !facts.main.arrived() => (
+            State::Warning,
+            format!("merged into {dev} by {} before {main} (R8)", describe(&ctx.repo, m)?),
+        ),
+        Landing::Merged(m) => (State::Done, format!("by merge {}", describe(&ctx.repo, m)?)),
+        Landing::FastForward => (
+            State::Warning,
+            format!("fast-forwarded onto {dev}: no merge commit records the hotfix (R4)"),
+        ),
+        Landing::Copied(c) => (
+            State::Warning,
+            format!(
+                "copied into {dev} as {}, not merged (R4): merge the branch itself",
+                describe(&ctx.repo, c)?
+            ),
+        ),
+        Landing::Absent if facts.main.arrived() => {
+            (State::Todo, format!("not yet: git hotfix publish --to {dev}"))
+        }
+        Landing::Absent => (State::Todo, format!("after the merge into {main} (R8)")),
+    })
+}
+
+fn cleanup_state(ctx: &Context, facts: &Facts) -> Line {
+    let (branch, refs) = (&facts.found.branch, facts.found.refs);
+    let left: Vec<String> = [
+        refs.local.map(|_| format!("local {branch}")),
+        refs.remote.map(|_| format!("{}/{branch}", ctx.config.remote)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if left.is_empty() {
+        (State::Done, "local and remote branches deleted".to_owned())
+    } else if facts.stage() == Stage::Merged {
+        (State::Todo, format!("{} still there: git hotfix cleanup", left.join(" and ")))
+    } else {
+        (State::Todo, format!("{} still there (delete after both merges)", left.join(" and ")))
+    }
 }
 
 #[cfg(test)]
