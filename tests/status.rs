@@ -126,7 +126,7 @@ fn follows_the_hotfix_through_the_process() {
         &["--no-ff", "-m", "Merge branch 'hotfix/fix-login' into development"],
     );
     let r = status(&t, &[]);
-    assert_eq!(r["stage"], "merged");
+    assert_eq!(r["stage"], "merged-into-main-and-development");
     let (back, detail) = item(&r, "merged-into-development");
     assert_eq!(back, "done", "{r}");
     assert!(detail.contains(&dev[..7]), "{detail}");
@@ -330,4 +330,22 @@ fn status_of_a_remote_only_hotfix() {
     assert_eq!(r["local"], Value::Null);
     assert_eq!(r["stage"], "published");
     t.hotfix(&["status", "fix-login"]).ok().stdout_has(&["hotfix/fix-login: published"]);
+}
+
+#[test]
+fn a_cherry_pick_into_development_is_reported_as_a_copy() {
+    let t = TestRepo::new();
+    let fix = hotfix_with_a_commit(&t);
+    merge_into(&t, "main", &["--no-ff"]);
+    t.git(&["switch", "-q", "development"]);
+    t.git(&["cherry-pick", &fix]);
+    let copy = t.rev("HEAD");
+    t.git(&["push", "-q", "origin", "development"]);
+    let (back, detail) = item(&status(&t, &[BRANCH]), "merged-into-development");
+    assert_eq!(back, "warning");
+    assert!(detail.contains("copied into development") && detail.contains(&copy[..7]), "{detail}");
+    // Merging the branch itself is what makes it right.
+    t.git(&["merge", "-q", "--no-ff", BRANCH]);
+    t.git(&["push", "-q", "origin", "development"]);
+    assert_eq!(state(&status(&t, &[BRANCH]), "merged-into-development"), "done");
 }

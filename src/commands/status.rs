@@ -186,16 +186,30 @@ pub fn locate(ctx: &Context, branch: &str) -> Result<Located> {
 
 /// The newest merge on main's first-parent line whose message names `branch`.
 fn find_merge<G: Graph>(graph: &G, main: G::Id, branch: &str) -> Result<Option<G::Id>, G::Error> {
-    let mut commit = main;
-    for _ in 0..MERGE_SEARCH {
-        let parents = graph.parents(commit)?;
-        if parents.len() > 1 && merged_branch(&graph.message(commit)?).as_deref() == Some(branch) {
+    for commit in first_parent_line(graph, main, MERGE_SEARCH)? {
+        if graph.parents(commit)?.len() > 1
+            && merged_branch(&graph.message(commit)?).as_deref() == Some(branch)
+        {
             return Ok(Some(commit));
         }
-        let Some(&first) = parents.first() else { break };
-        commit = first;
     }
     Ok(None)
+}
+
+/// The newest `limit` commits of `tip`'s first-parent line, newest first.
+fn first_parent_line<G: Graph>(
+    graph: &G,
+    tip: G::Id,
+    limit: usize,
+) -> Result<Vec<G::Id>, G::Error> {
+    let mut line = vec![tip];
+    while line.len() < limit {
+        match graph.parents(line[line.len() - 1])?.first() {
+            Some(&parent) => line.push(parent),
+            None => break,
+        }
+    }
+    Ok(line)
 }
 
 /// How a hotfix's commits got onto a long-lived branch.
@@ -260,18 +274,18 @@ fn copy_on<G: Graph>(
     tip: G::Id,
     base: G::Id,
 ) -> Result<Option<G::Id>, G::Error> {
-    let single = |ids: Vec<G::Id>| -> Result<Vec<G::Id>, G::Error> {
-        let mut out = Vec::new();
-        for id in ids {
-            if graph.parents(id)?.len() == 1 {
-                out.push(id);
-            }
+    let mut own = Vec::new();
+    for id in graph.commits(&[tip], &[base], false)? {
+        if graph.parents(id)?.len() == 1 {
+            own.push(id);
         }
-        Ok(out)
-    };
-    let own = single(graph.commits(&[tip], &[base], false)?)?;
-    let candidates =
-        single(graph.commits(&[trunk], &[tip], true)?.into_iter().take(COPY_SCAN).collect())?;
+    }
+    let mut candidates = Vec::new();
+    for id in first_parent_line(graph, trunk, COPY_SCAN)? {
+        if graph.parents(id)?.len() == 1 && !own.contains(&id) {
+            candidates.push(id);
+        }
+    }
     if own.is_empty() || candidates.is_empty() {
         return Ok(None);
     }
@@ -292,7 +306,8 @@ fn copy_on<G: Graph>(
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub found: Located,
-    /// Where it left main (the merge base of main and its tip).
+    /// Where it left main: a merge base of its tip and main as it was before the hotfix
+    /// reached it (`None` when that cannot be told).
     pub fork: Option<ObjectId>,
     /// It has no commits of its own yet.
     pub fresh: bool,
@@ -305,25 +320,39 @@ impl Facts {
     pub fn gather(ctx: &Context, trunks: &Trunks<'_, ObjectId>, found: Located) -> Result<Self> {
         let repo = &ctx.repo;
         let tip = found.tip;
-        let fork = repo.merge_bases(trunks.main, tip)?.first().copied();
-        let on_main = landing(repo, trunks.main, tip, fork)?;
+        let recorded = check::recorded_commit(repo, &found.branch, "base");
+        let before_merge = repo.merge_bases(trunks.main, tip)?.first().copied();
+        let on_main = landing(repo, trunks.main, tip, before_merge)?;
         // A branch still at the commit it was cut from sits on main's first-parent line like
         // a fast-forwarded one. `start` records the commit; without a record, a hotfix's own
         // commit is an ordinary one, while main's line is made of merges (and its root).
-        let fresh = match check::recorded_commit(repo, &found.branch, "base") {
+        let fresh = match recorded {
             Some(base) => base == tip,
             None => on_main == Landing::FastForward && repo.parents(tip)?.len() != 1,
         };
-        let (main, development) = if fresh {
-            (Landing::Absent, trunks.development.map(|_| Landing::Absent))
-        } else {
-            let dev = match trunks.development {
-                Some(dev) => Some(landing(repo, dev, tip, fork)?),
+        if fresh {
+            let development = trunks.development.map(|_| Landing::Absent);
+            return Ok(Self { found, fork: Some(tip), fresh, main: Landing::Absent, development });
+        }
+        // Once merged, main contains the tip: where the hotfix left main is then a merge base
+        // with main as it was before the merge.
+        let fork = match on_main {
+            Landing::Merged(merge) => match repo.parents(merge)?.first() {
+                Some(&before) => repo.merge_bases(before, tip)?.first().copied(),
                 None => None,
-            };
-            (on_main, dev)
+            },
+            Landing::FastForward => match recorded {
+                Some(base) if repo.is_ancestor(base, tip)? => Some(base),
+                _ => None,
+            },
+            Landing::Absent | Landing::Copied(_) => before_merge,
         };
-        Ok(Self { found, fork, fresh, main, development })
+        // Copies on development matter once the back-merge is due: after main has it.
+        let development = match trunks.development {
+            Some(dev) => Some(landing(repo, dev, tip, fork.filter(|_| on_main.arrived()))?),
+            None => None,
+        };
+        Ok(Self { found, fork, fresh, main: on_main, development })
     }
 
     pub fn stage(&self) -> Stage {
@@ -331,7 +360,7 @@ impl Facts {
         match (self.found.refs.exists(), self.main.arrived(), in_dev) {
             (false, true, true) => Stage::CleanedUp,
             (false, _, _) => Stage::DeletedUnmerged,
-            (true, true, true) => Stage::Merged,
+            (true, true, true) => Stage::MergedIntoBoth,
             (true, true, false) => Stage::MergedIntoMain,
             (true, false, true) => Stage::MergedIntoDevelopmentOnly,
             (true, false, false) if self.found.refs.remote.is_some() => Stage::Published,
@@ -349,7 +378,8 @@ pub enum Stage {
     MergedIntoMain,
     MergedIntoDevelopmentOnly,
     /// Merged into main and development; the branch is still there.
-    Merged,
+    #[serde(rename = "merged-into-main-and-development")]
+    MergedIntoBoth,
     CleanedUp,
     DeletedUnmerged,
 }
@@ -363,7 +393,7 @@ impl Stage {
             Self::Published => "published".to_owned(),
             Self::MergedIntoMain => format!("merged into {main}"),
             Self::MergedIntoDevelopmentOnly => format!("merged into {dev} only"),
-            Self::Merged => format!("merged into {main} and {dev}"),
+            Self::MergedIntoBoth => format!("merged into {main} and {dev}"),
             Self::CleanedUp => "cleaned up".to_owned(),
             Self::DeletedUnmerged => "deleted before it was merged".to_owned(),
         }
@@ -534,15 +564,8 @@ fn size_state(ctx: &Context, facts: &Facts) -> Result<Line> {
     if facts.fresh {
         return Ok((State::Done, "no commits yet".to_owned()));
     }
-    let (repo, tip) = (&ctx.repo, facts.found.tip);
-    // The diff is measured from a merge base with this commit: main as the hotfix saw it.
-    let before = match facts.main {
-        Landing::Merged(merge) => repo.parents(merge)?.first().copied(),
-        Landing::FastForward => check::recorded_commit(repo, &facts.found.branch, "base"),
-        Landing::Absent | Landing::Copied(_) => facts.fork,
-    };
-    let measured = match before {
-        Some(before) => checks::hotfix_size(ctx, before, tip)?,
+    let measured = match facts.fork {
+        Some(fork) => checks::hotfix_size(ctx, fork, facts.found.tip)?,
         None => None,
     };
     let Some(diff) = measured else {
@@ -661,7 +684,7 @@ fn cleanup_state(ctx: &Context, facts: &Facts) -> Line {
     .collect();
     if left.is_empty() {
         (State::Done, "local and remote branches deleted".to_owned())
-    } else if facts.stage() == Stage::Merged {
+    } else if facts.stage() == Stage::MergedIntoBoth {
         (State::Todo, format!("{} still there: git hotfix cleanup", left.join(" and ")))
     } else {
         (State::Todo, format!("{} still there (delete after both merges)", left.join(" and ")))
