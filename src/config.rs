@@ -79,7 +79,11 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
         Some(src) => toml::from_str(&src.text).map_err(|e| {
             let line = e.span().map(|s| line_at(&src.text, s.start));
             let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-            Error::env(format!("{}{at}: {}", src.label, e.message().trim()))
+            let key = line
+                .and_then(|l| key_on_line(&src.text, l))
+                .map(|k| format!(" key `{k}`:"))
+                .unwrap_or_default();
+            Error::env(format!("{}{at}:{key} {}", src.label, e.message().trim()))
                 .hint("see the configuration reference in the README")
         })?,
         None => File::default(),
@@ -214,6 +218,14 @@ fn line_at(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
+/// The key set on 1-based `line` (`key = …`), for errors that point at a value.
+fn key_on_line(text: &str, line: usize) -> Option<&str> {
+    let (key, _) = text.lines().nth(line.checked_sub(1)?)?.split_once('=')?;
+    let key = key.trim();
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    (!key.is_empty() && key.chars().all(bare)).then_some(key)
+}
+
 /// 1-based line on which `key = …` is set.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
@@ -292,7 +304,7 @@ mod tests {
     #[test]
     fn wrong_types_name_file_and_line() {
         let e = load(Some(&file("max_lines = \"many\"\n")), &Git::default()).unwrap_err();
-        assert!(e.message.starts_with(".githotfix.toml:1:"), "{}", e.message);
+        assert!(e.message.starts_with(".githotfix.toml:1: key `max_lines`:"), "{}", e.message);
         let e = load(Some(&file("max_lines = -1\n")), &Git::default()).unwrap_err();
         assert!(e.message.starts_with(".githotfix.toml:1:"), "{}", e.message);
     }

@@ -13,12 +13,6 @@ use crate::repo::Head;
 use gix::ObjectId;
 use std::process::Output;
 
-/// The local config key that keeps a hotfix's last tip, so that `git hotfix status <branch>`
-/// still has something to show after the branch is gone.
-pub fn tip_key(branch: &str) -> String {
-    format!("hotfix-checklist.{branch}.tip")
-}
-
 /// The hotfix branch a command acts on: the one named, else the one checked out. Either way it
 /// must be under the prefix; `command` is the subcommand, for the hint.
 pub fn hotfix_to_act_on(ctx: &Context, given: Option<&str>, command: &str) -> Result<String> {
@@ -183,18 +177,6 @@ pub fn delete_remote_branch(ctx: &Context, branch: &str) -> Result<()> {
     }
     Err(Error::refused(format!("could not delete '{branch}' on {remote} (Git's message is above)"))
         .hint(format!("fix that, then delete it with: git push {remote} --delete {branch}")))
-}
-
-/// Keeps `tip` in local config under [`tip_key`] before the branch is deleted.
-pub fn record_tip(branch: &str, tip: ObjectId) -> Result<()> {
-    Git::here().run(&["config", "--local", &tip_key(branch), &tip.to_string()])?;
-    Ok(())
-}
-
-/// The tip kept by [`record_tip`], if any.
-pub fn recorded_tip(ctx: &Context, branch: &str) -> Option<ObjectId> {
-    use crate::config::GitConfig;
-    ctx.repo.config_string(&tip_key(branch)).and_then(|hex| ctx.repo.parse_id(hex.trim()))
 }
 
 /// `abc1234 Subject of the commit`, for messages.

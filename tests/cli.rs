@@ -12,3 +12,35 @@ fn harness_builds_origin_and_clone() {
     assert_eq!(t.rev("origin/main"), t.rev("origin/development"));
     assert_eq!(t.git(&["branch", "--show-current"]), "main");
 }
+
+#[test]
+fn dash_c_runs_in_another_directory() {
+    let t = TestRepo::new();
+    t.git(&["switch", "-q", "-c", "hotfix/fix-login"]);
+    let work = t.work.to_str().unwrap();
+    t.hotfix_in(t.tmp.path(), &["-C", work, "list"]).ok().stdout_has(&["hotfix/fix-login"]);
+    t.hotfix_in(t.tmp.path(), &["list", "-C", work]).ok().stdout_has(&["hotfix/fix-login"]);
+    t.hotfix_in(t.tmp.path(), &["-C", "no/such/dir", "list"])
+        .code(2)
+        .stderr_has(&["cannot change to 'no/such/dir'"]);
+}
+
+#[test]
+fn runs_as_a_git_subcommand() {
+    let t = TestRepo::new();
+    t.git(&["switch", "-q", "-c", "hotfix/fix-login"]);
+    t.git_run(&["hotfix", "list"]).ok().stdout_has(&["hotfix/fix-login"]);
+    let sub = t.work.join("src");
+    let run = t.run_git(&sub, &["hotfix", "status"]).ok();
+    assert!(run.stdout.contains("hotfix/fix-login: in progress"), "{run}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let t = TestRepo::new();
+    t.hotfix(&["frobnicate"]).code(2).stderr_has(&["unrecognized subcommand"]);
+    t.hotfix(&["status", "--bogus"]).code(2);
+    t.hotfix(&["start"]).code(2).stderr_has(&["<DESC>"]);
+    t.hotfix(&["--version"]).ok();
+    t.hotfix(&["start", "-h"]).ok().stdout_has(&["--no-fetch"]);
+}

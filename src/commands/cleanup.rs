@@ -3,7 +3,7 @@
 //! remote-tracking branches: the merges happen on the code host, so the local main may not have
 //! them yet.
 
-use crate::commands::Context;
+use crate::commands::{Context, check};
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
 use crate::output::{self, note, say};
@@ -36,7 +36,7 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
     let local = ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?;
     let tracking = ctx.repo.resolve_ref(&format!("refs/remotes/{remote}/{branch}"))?;
     let Some(tip) = local.or(tracking) else {
-        if workflow::recorded_tip(&ctx, &branch).is_some() {
+        if check::recorded_commit(&ctx.repo, &branch, "tip").is_some() {
             say(format!(
                 "'{branch}' is already cleaned up: it exists neither here nor on {remote}."
             ));
@@ -116,7 +116,7 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
             )));
         }
     }
-    workflow::record_tip(&branch, local.unwrap_or(tip))?;
+    check::record_tip(&branch, local.unwrap_or(tip))?;
     if workflow::has_remote(&ctx) {
         workflow::delete_remote_branch(&ctx, &branch)?;
         if tracking.is_some() {

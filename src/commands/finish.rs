@@ -7,7 +7,7 @@
 //! that the user committed the merge and goes on, `--abort` puts every branch back. The file is
 //! never trusted blindly: a branch that moved since is reported, and nothing is touched.
 
-use crate::commands::Context;
+use crate::commands::{Context, check};
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
 use crate::output::{self, note, say};
@@ -623,7 +623,7 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
     let git = Git::here();
     let branch = &state.branch;
     let remote = &ctx.config.remote;
-    workflow::record_tip(branch, tip)?;
+    check::record_tip(branch, tip)?;
     if state.push {
         workflow::delete_remote_branch(ctx, branch)?;
     }

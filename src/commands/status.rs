@@ -1,11 +1,742 @@
-//! `git hotfix status`.
+//! `git hotfix status`: one hotfix against the process checklist.
+//!
+//! The facts are derived from the repository wherever it can tell (where the branch is, whether
+//! and how it reached main and development); the rest are the items people tick with
+//! `git hotfix check`. The same facts give `list` its stages and `start` its warning.
 
+use crate::checks;
+use crate::commands::Context;
+use crate::commands::check::{self, ManualItem};
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::output::{self, Paint};
+use crate::policy::message::merged_branch;
+use crate::policy::size::{self, Limits};
+use crate::policy::{Diff, Graph, Trunks, Violation, ancestry};
+use crate::repo::{Head, Repo};
+use gix::ObjectId;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
 
-/// TODO
+/// How far back main's first-parent line is searched for the merge of a deleted branch.
+const MERGE_SEARCH: usize = 1000;
+/// How many recent commits of a long-lived branch are compared with a hotfix to spot copies.
+const COPY_SCAN: usize = 300;
+
+/// Show where a hotfix stands against the process checklist
 #[derive(Debug, clap::Args)]
-pub struct StatusArgs {}
+pub struct StatusArgs {
+    /// The hotfix branch, also once deleted (default: the current branch)
+    pub branch: Option<String>,
+    /// Print the checklist as JSON
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: &StatusArgs) -> Result<()> {
-    Err(Error::env("not implemented yet"))
+pub fn run(args: &StatusArgs) -> Result<()> {
+    let ctx = Context::open()?;
+    let branch = target(&ctx, args.branch.as_deref())?;
+    let found = locate(&ctx, &branch)?;
+    let trunks = ctx.trunks()?;
+    let facts = Facts::gather(&ctx, &trunks, found)?;
+    let report = Report::build(&ctx, &trunks, &facts)?;
+    if args.json {
+        output::json(&report);
+    } else {
+        report.print();
+    }
+    Ok(())
+}
+
+/// A hotfix branch's refs in this repository.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refs {
+    pub local: Option<ObjectId>,
+    pub remote: Option<ObjectId>,
+}
+
+impl Refs {
+    /// The tip to judge: the local branch when there is one (it has the user's latest work).
+    pub fn tip(&self) -> Option<ObjectId> {
+        self.local.or(self.remote)
+    }
+
+    pub fn exists(&self) -> bool {
+        self.tip().is_some()
+    }
+}
+
+/// Where a hotfix's tip was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TipSource {
+    Branch,
+    /// Recorded in Git config by a command that saw the branch.
+    Recorded,
+    /// The second parent of this merge on main, whose message names the branch.
+    Merge(ObjectId),
+}
+
+/// A hotfix, existing or deleted, and its tip.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub branch: String,
+    pub refs: Refs,
+    pub tip: ObjectId,
+    pub source: TipSource,
+}
+
+impl Located {
+    /// An existing branch, at its tip.
+    pub fn branch(name: &str, refs: Refs) -> Option<Self> {
+        Some(Self { branch: name.to_owned(), refs, tip: refs.tip()?, source: TipSource::Branch })
+    }
+}
+
+/// A commit as people recognise it: short id and subject.
+pub fn describe(repo: &Repo, id: ObjectId) -> Result<String> {
+    Ok(format!("{} \"{}\"", repo.short(id), repo.subject(id)?))
+}
+
+/// The hotfix branch a command is about: `arg` (with or without the prefix or the remote), or
+/// else the current branch, which must then be a hotfix branch.
+pub fn target(ctx: &Context, arg: Option<&str>) -> Result<String> {
+    let prefix = ctx.config.prefix();
+    if let Some(arg) = arg {
+        let remote = &ctx.config.remote;
+        let short = arg
+            .strip_prefix("refs/heads/")
+            .or_else(|| arg.strip_prefix(&format!("refs/remotes/{remote}/")))
+            .unwrap_or(arg);
+        let short = match short.strip_prefix(&format!("{remote}/")) {
+            Some(rest) if rest.starts_with(prefix) => rest,
+            _ => short,
+        };
+        return Ok(if short.starts_with(prefix) {
+            short.to_owned()
+        } else {
+            format!("{prefix}{short}")
+        });
+    }
+    let (what, current) = match ctx.repo.head()? {
+        Head::Branch(name) | Head::Unborn(name) => {
+            if ctx.config.naming.desc(&name).is_some() {
+                return Ok(name);
+            }
+            (format!("the current branch '{name}' is not a hotfix branch"), name)
+        }
+        Head::Detached(id) => {
+            (format!("HEAD is detached at {}", ctx.repo.short(id)), String::new())
+        }
+    };
+    let open: Vec<String> =
+        known_branches(ctx)?.into_keys().filter(|name| *name != current).collect();
+    let err = Error::env(what);
+    Err(if open.is_empty() {
+        err.hint("no hotfix branch is open; start one with: git hotfix start <description>")
+    } else {
+        err.hint(format!("open hotfixes: {}", open.join(", ")))
+            .hint(format!("name one: git hotfix status {}", open[0]))
+    })
+}
+
+/// Every hotfix branch here, local and remote-tracking, by branch name.
+pub fn known_branches(ctx: &Context) -> Result<BTreeMap<String, Refs>> {
+    let remote = format!("{}/", ctx.config.remote);
+    let mut found: BTreeMap<String, Refs> = BTreeMap::new();
+    for hotfix in ctx.hotfix_branches()? {
+        match hotfix.name.strip_prefix(&remote) {
+            Some(name) => found.entry(name.to_owned()).or_default().remote = Some(hotfix.tip),
+            None => found.entry(hotfix.name).or_default().local = Some(hotfix.tip),
+        }
+    }
+    Ok(found)
+}
+
+/// Finds `branch` and its tip: its refs, else the tip recorded before it was deleted, else the
+/// merge on main that names it. Unknown branches are an error (exit 2).
+pub fn locate(ctx: &Context, branch: &str) -> Result<Located> {
+    let refs = Refs {
+        local: ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?,
+        remote: ctx.repo.resolve_ref(&format!("refs/remotes/{}/{branch}", ctx.config.remote))?,
+    };
+    if let Some(found) = Located::branch(branch, refs) {
+        return Ok(found);
+    }
+    let found = |tip, source| Located { branch: branch.to_owned(), refs, tip, source };
+    if let Some(tip) = check::recorded_commit(&ctx.repo, branch, "tip") {
+        return Ok(found(tip, TipSource::Recorded));
+    }
+    let main = ctx.repo.trunk(&ctx.config, &ctx.config.main)?;
+    if let Some(main) = main
+        && let Some(merge) = find_merge(&ctx.repo, main, branch)?
+        && let Some(&tip) = ctx.repo.parents(merge)?.get(1)
+    {
+        return Ok(found(tip, TipSource::Merge(merge)));
+    }
+    let mut err = Error::env(format!(
+        "no hotfix branch '{branch}' here: not a local branch, not on {}, and no recent merge on {} names it",
+        ctx.config.remote, ctx.config.main
+    ));
+    let open: Vec<String> = known_branches(ctx)?.into_keys().collect();
+    if !open.is_empty() {
+        err = err.hint(format!("open hotfixes: {}", open.join(", ")));
+    }
+    Err(err.hint(format!("if it is on the remote, fetch first: git fetch {}", ctx.config.remote)))
+}
+
+/// The newest merge on main's first-parent line whose message names `branch`.
+fn find_merge<G: Graph>(graph: &G, main: G::Id, branch: &str) -> Result<Option<G::Id>, G::Error> {
+    for commit in first_parent_line(graph, main, MERGE_SEARCH)? {
+        if graph.parents(commit)?.len() > 1
+            && merged_branch(&graph.message(commit)?).as_deref() == Some(branch)
+        {
+            return Ok(Some(commit));
+        }
+    }
+    Ok(None)
+}
+
+/// The newest `limit` commits of `tip`'s first-parent line, newest first.
+fn first_parent_line<G: Graph>(
+    graph: &G,
+    tip: G::Id,
+    limit: usize,
+) -> Result<Vec<G::Id>, G::Error> {
+    let mut line = vec![tip];
+    while line.len() < limit {
+        match graph.parents(line[line.len() - 1])?.first() {
+            Some(&parent) => line.push(parent),
+            None => break,
+        }
+    }
+    Ok(line)
+}
+
+/// How a hotfix's commits got onto a long-lived branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Landing<Id> {
+    /// They are not there.
+    Absent,
+    /// Through this merge commit, as the process wants.
+    Merged(Id),
+    /// The tip is on the branch's first-parent line: fast-forwarded or rebased, no merge commit.
+    FastForward,
+    /// Not the same commits, but this commit has the same changes: squashed, rebased or
+    /// cherry-picked.
+    Copied(Id),
+}
+
+impl<Id> Landing<Id> {
+    pub fn arrived(&self) -> bool {
+        !matches!(self, Self::Absent)
+    }
+}
+
+/// How `tip` reached `trunk`. `base` is where the hotfix left main (for spotting copies).
+pub fn landing<G: Graph>(
+    graph: &G,
+    trunk: G::Id,
+    tip: G::Id,
+    base: Option<G::Id>,
+) -> Result<Landing<G::Id>, G::Error> {
+    if !graph.is_ancestor(tip, trunk)? {
+        return Ok(match base {
+            Some(base) => {
+                copy_on(graph, trunk, tip, base)?.map_or(Landing::Absent, Landing::Copied)
+            }
+            None => Landing::Absent,
+        });
+    }
+    // The first-parent line down to where it reaches the hotfix's history (newest first).
+    let line = graph.commits(&[trunk], &[tip], true)?;
+    let Some(&oldest) = line.last() else { return Ok(Landing::FastForward) };
+    if graph.parents(oldest)?.first() == Some(&tip) {
+        return Ok(Landing::FastForward);
+    }
+    // Containing the tip is true for a prefix of the line: find the oldest that does, the merge.
+    let (mut lo, mut hi) = (1, line.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if graph.is_ancestor(tip, line[mid])? {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Landing::Merged(line[lo - 1]))
+}
+
+/// A recent commit on `trunk`'s first-parent line with the same patch as the hotfix
+/// (`base..tip` as a whole, or one of its commits).
+fn copy_on<G: Graph>(
+    graph: &G,
+    trunk: G::Id,
+    tip: G::Id,
+    base: G::Id,
+) -> Result<Option<G::Id>, G::Error> {
+    let mut own = Vec::new();
+    for id in graph.commits(&[tip], &[base], false)? {
+        if graph.parents(id)?.len() == 1 {
+            own.push(id);
+        }
+    }
+    let mut candidates = Vec::new();
+    for id in first_parent_line(graph, trunk, COPY_SCAN)? {
+        if graph.parents(id)?.len() == 1 && !own.contains(&id) {
+            candidates.push(id);
+        }
+    }
+    if own.is_empty() || candidates.is_empty() {
+        return Ok(None);
+    }
+    let mut diffs: Vec<_> = own.iter().map(|&c| Diff::Commit(c)).collect();
+    diffs.push(Diff::Range { base, tip });
+    diffs.extend(candidates.iter().map(|&c| Diff::Commit(c)));
+    let ids = graph.patch_ids(&diffs)?;
+    let (hotfix, theirs) = ids.split_at(own.len() + 1);
+    let hotfix: HashSet<&str> = hotfix.iter().flatten().map(String::as_str).collect();
+    Ok(candidates
+        .into_iter()
+        .zip(theirs)
+        .find(|(_, id)| id.as_deref().is_some_and(|id| hotfix.contains(id)))
+        .map(|(c, _)| c))
+}
+
+/// What the repository says about one hotfix.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub found: Located,
+    /// Where it left main: a merge base of its tip and main as it was before the hotfix
+    /// reached it (`None` when that cannot be told).
+    pub fork: Option<ObjectId>,
+    /// It has no commits of its own yet.
+    pub fresh: bool,
+    pub main: Landing<ObjectId>,
+    /// `None` when there is no development branch.
+    pub development: Option<Landing<ObjectId>>,
+}
+
+impl Facts {
+    pub fn gather(ctx: &Context, trunks: &Trunks<'_, ObjectId>, found: Located) -> Result<Self> {
+        let repo = &ctx.repo;
+        let tip = found.tip;
+        let recorded = check::recorded_commit(repo, &found.branch, "base");
+        let before_merge = repo.merge_bases(trunks.main, tip)?.first().copied();
+        let on_main = landing(repo, trunks.main, tip, before_merge)?;
+        // A branch still at the commit it was cut from sits on main's first-parent line like
+        // a fast-forwarded one. `start` records the commit; without a record, a hotfix's own
+        // commit is an ordinary one, while main's line is made of merges (and its root).
+        let fresh = match recorded {
+            Some(base) => base == tip,
+            None => on_main == Landing::FastForward && repo.parents(tip)?.len() != 1,
+        };
+        if fresh {
+            let development = trunks.development.map(|_| Landing::Absent);
+            return Ok(Self { found, fork: Some(tip), fresh, main: Landing::Absent, development });
+        }
+        // Once merged, main contains the tip: where the hotfix left main is then a merge base
+        // with main as it was before the merge.
+        let fork = match on_main {
+            Landing::Merged(merge) => match repo.parents(merge)?.first() {
+                Some(&before) => repo.merge_bases(before, tip)?.first().copied(),
+                None => None,
+            },
+            Landing::FastForward => match recorded {
+                Some(base) if repo.is_ancestor(base, tip)? => Some(base),
+                _ => None,
+            },
+            Landing::Absent | Landing::Copied(_) => before_merge,
+        };
+        // Copies on development matter once the back-merge is due: after main has it.
+        let development = match trunks.development {
+            Some(dev) => Some(landing(repo, dev, tip, fork.filter(|_| on_main.arrived()))?),
+            None => None,
+        };
+        Ok(Self { found, fork, fresh, main: on_main, development })
+    }
+
+    pub fn stage(&self) -> Stage {
+        let in_dev = self.development.is_some_and(|d| d.arrived());
+        match (self.found.refs.exists(), self.main.arrived(), in_dev) {
+            (false, true, true) => Stage::CleanedUp,
+            (false, _, _) => Stage::DeletedUnmerged,
+            (true, true, true) => Stage::MergedIntoBoth,
+            (true, true, false) => Stage::MergedIntoMain,
+            (true, false, true) => Stage::MergedIntoDevelopmentOnly,
+            (true, false, false) if self.found.refs.remote.is_some() => Stage::Published,
+            (true, false, false) => Stage::InProgress,
+        }
+    }
+}
+
+/// Where a hotfix is in the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    InProgress,
+    Published,
+    MergedIntoMain,
+    MergedIntoDevelopmentOnly,
+    /// Merged into main and development; the branch is still there.
+    #[serde(rename = "merged-into-main-and-development")]
+    MergedIntoBoth,
+    CleanedUp,
+    DeletedUnmerged,
+}
+
+impl Stage {
+    /// A few words, with the team's branch names.
+    pub fn label(self, config: &Config) -> String {
+        let (main, dev) = (&config.main, &config.development);
+        match self {
+            Self::InProgress => "in progress".to_owned(),
+            Self::Published => "published".to_owned(),
+            Self::MergedIntoMain => format!("merged into {main}"),
+            Self::MergedIntoDevelopmentOnly => format!("merged into {dev} only"),
+            Self::MergedIntoBoth => format!("merged into {main} and {dev}"),
+            Self::CleanedUp => "cleaned up".to_owned(),
+            Self::DeletedUnmerged => "deleted before it was merged".to_owned(),
+        }
+    }
+}
+
+/// One checklist line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Done,
+    Todo,
+    /// Done, but not the way the process wants, or over a threshold.
+    Warning,
+    /// The repository cannot tell.
+    Unknown,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Item {
+    pub id: &'static str,
+    pub title: String,
+    pub state: State,
+    /// Ticked by hand with `git hotfix check`.
+    pub manual: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Commit {
+    pub id: String,
+    pub subject: String,
+}
+
+/// The checklist of one hotfix, as printed and as JSON.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub branch: String,
+    pub stage: Stage,
+    #[serde(skip)]
+    stage_label: String,
+    pub tip: Commit,
+    pub local: Option<String>,
+    pub remote: Option<String>,
+    /// How the tip was found once the branch is gone: `branch`, `recorded`, or `merge <id>`.
+    pub tip_from: String,
+    pub items: Vec<Item>,
+}
+
+impl Report {
+    pub fn build(ctx: &Context, trunks: &Trunks<'_, ObjectId>, facts: &Facts) -> Result<Self> {
+        let (cfg, found) = (&ctx.config, &facts.found);
+        let (main, dev) = (&cfg.main, &cfg.development);
+        let manual = |item: ManualItem| manual_item(ctx, &found.branch, item);
+        let items = vec![
+            manual(ManualItem::ConfirmedInProduction),
+            derived("name", "Named for the process (R1)".into(), name_state(ctx, facts)),
+            derived(
+                "created-from-main",
+                format!("Created from {main} (R2)"),
+                base_state(ctx, trunks, facts)?,
+            ),
+            derived("minimal-changes", "Minimal changes (R6)".into(), size_state(ctx, facts)?),
+            manual(ManualItem::TestedLocally),
+            derived("published", "Published".into(), published_state(ctx, facts)?),
+            derived("merged-into-main", format!("Merged into {main}"), main_state(ctx, facts)?),
+            manual(ManualItem::DeploymentMonitored),
+            manual(ManualItem::VerifiedInProduction),
+            derived(
+                "merged-into-development",
+                format!("Merged back into {dev} (R7)"),
+                development_state(ctx, facts)?,
+            ),
+            derived("cleaned-up", "Branches cleaned up".into(), cleanup_state(ctx, facts)),
+            manual(ManualItem::PostMortem),
+        ];
+        let stage = facts.stage();
+        Ok(Self {
+            branch: found.branch.clone(),
+            stage,
+            stage_label: stage.label(cfg),
+            tip: Commit { id: found.tip.to_string(), subject: ctx.repo.subject(found.tip)? },
+            local: found.refs.local.map(|id| id.to_string()),
+            remote: found.refs.remote.map(|id| id.to_string()),
+            tip_from: match found.source {
+                TipSource::Branch => "branch".to_owned(),
+                TipSource::Recorded => "recorded".to_owned(),
+                TipSource::Merge(m) => format!("merge {m}"),
+            },
+            items,
+        })
+    }
+
+    fn print(&self) {
+        let bold = output::paint_out(Paint::Bold, &self.branch);
+        output::say(format!("{bold}: {}", self.stage_label));
+        let short = &self.tip.id[..self.tip.id.len().min(7)];
+        let from = match self.tip_from.strip_prefix("merge ") {
+            Some(m) => format!(" (branch deleted; tip from merge {})", &m[..m.len().min(7)]),
+            None if self.tip_from == "recorded" => " (branch deleted; tip as recorded)".to_owned(),
+            None => String::new(),
+        };
+        output::say(format!("tip {short} {}{from}", self.tip.subject));
+        let width = self.items.iter().map(|i| i.title.chars().count()).max().unwrap_or(0);
+        for item in &self.items {
+            let mark = match item.state {
+                State::Done => output::paint_out(Paint::Green, "✓"),
+                State::Todo => output::paint_out(Paint::Red, "✗"),
+                State::Warning => output::paint_out(Paint::Yellow, "!"),
+                State::Unknown => output::paint_out(Paint::Dim, "?"),
+            };
+            let line = format!("{mark} {:<width$}  {}", item.title, item.detail);
+            output::say(line.trim_end());
+        }
+    }
+}
+
+/// A checklist line's state and what it says.
+type Line = (State, String);
+
+fn derived(id: &'static str, title: String, (state, detail): Line) -> Item {
+    Item { id, title, state, manual: false, detail }
+}
+
+fn manual_item(ctx: &Context, branch: &str, item: ManualItem) -> Item {
+    let marked = check::is_marked(&ctx.repo, branch, item);
+    Item {
+        id: item.id(),
+        title: item.title().to_owned(),
+        state: if marked { State::Done } else { State::Todo },
+        manual: true,
+        detail: if marked {
+            "marked".to_owned()
+        } else {
+            format!("when done: git hotfix check {} {branch}", item.id())
+        },
+    }
+}
+
+/// A finding as a line: errors are still to do, warnings are flagged.
+fn finding(v: &Violation) -> Line {
+    let state = if v.is_error() { State::Todo } else { State::Warning };
+    let detail =
+        if v.fix.is_empty() { v.message.clone() } else { format!("{}: {}", v.message, v.fix) };
+    (state, detail)
+}
+
+fn name_state(ctx: &Context, facts: &Facts) -> Line {
+    match ctx.config.naming.check(&facts.found.branch) {
+        None => (State::Done, String::new()),
+        Some(v) => finding(&v),
+    }
+}
+
+fn base_state(ctx: &Context, trunks: &Trunks<'_, ObjectId>, facts: &Facts) -> Result<Line> {
+    let mut found = ancestry::check_base(&ctx.repo, &facts.found.branch, facts.found.tip, trunks)?;
+    if facts.main.arrived() {
+        found.retain(Violation::is_error); // being behind main no longer matters
+    }
+    Ok(match found.iter().find(|v| v.is_error()).or(found.first()) {
+        None => (State::Done, String::new()),
+        Some(v) => finding(v),
+    })
+}
+
+/// R6: the hotfix's diff against where it left main, whether or not it was merged since.
+fn size_state(ctx: &Context, facts: &Facts) -> Result<Line> {
+    if facts.fresh {
+        return Ok((State::Done, "no commits yet".to_owned()));
+    }
+    let measured = match facts.fork {
+        Some(fork) => checks::hotfix_size(ctx, fork, facts.found.tip)?,
+        None => None,
+    };
+    let Some(diff) = measured else {
+        return Ok((State::Unknown, "cannot tell where it left main".to_owned()));
+    };
+    let limits = Limits {
+        max_files: ctx.config.max_files,
+        max_lines: ctx.config.max_lines,
+        enforce: ctx.config.enforce_size,
+    };
+    Ok(match size::check(&facts.found.branch, diff, limits) {
+        None => (
+            State::Done,
+            format!(
+                "{} file(s), {} line(s) (limits {} and {})",
+                diff.files,
+                diff.lines(),
+                limits.max_files,
+                limits.max_lines
+            ),
+        ),
+        Some(v) => finding(&v),
+    })
+}
+
+fn published_state(ctx: &Context, facts: &Facts) -> Result<Line> {
+    let (repo, refs) = (&ctx.repo, facts.found.refs);
+    let Some(pushed) = refs.remote else {
+        return Ok(if facts.main.arrived() {
+            (State::Done, format!("reached {}", ctx.config.main))
+        } else if facts.fresh {
+            (State::Todo, "no commits yet: commit the fix, then git hotfix publish".to_owned())
+        } else if refs.local.is_some() {
+            (State::Todo, "not pushed yet: git hotfix publish".to_owned())
+        } else {
+            (State::Todo, "deleted without being published".to_owned())
+        });
+    };
+    let at = format!("{}/{}", ctx.config.remote, facts.found.branch);
+    let Some(local) = refs.local.filter(|&l| l != pushed) else {
+        return Ok((State::Done, format!("{at} at {}", repo.short(pushed))));
+    };
+    let ahead = repo.commits(&[local], &[pushed], false)?.len();
+    let behind = repo.commits(&[pushed], &[local], false)?.len();
+    let what = match (ahead, behind) {
+        (_, 0) => format!("{ahead} local commit(s) not pushed: git push"),
+        (0, _) => format!("{at} has {behind} commit(s) you lack: git pull"),
+        _ => format!("{at} and the local branch differ ({ahead} ahead, {behind} behind)"),
+    };
+    Ok((State::Warning, what))
+}
+
+fn main_state(ctx: &Context, facts: &Facts) -> Result<Line> {
+    let main = &ctx.config.main;
+    Ok(match facts.main {
+        Landing::Merged(m) => (State::Done, format!("by merge {}", describe(&ctx.repo, m)?)),
+        Landing::FastForward => (
+            State::Warning,
+            format!(
+                "fast-forwarded or rebased onto {main}: no merge commit records the hotfix (R3)"
+            ),
+        ),
+        Landing::Copied(c) => (
+            State::Warning,
+            format!(
+                "squashed or rebased into {main} as {}, not merged: the branch's own commits are not on {main} (R3)",
+                describe(&ctx.repo, c)?
+            ),
+        ),
+        Landing::Absent if facts.fresh => (State::Todo, "no commits yet".to_owned()),
+        Landing::Absent => (
+            State::Todo,
+            "not yet: open the pull request (git hotfix publish) and merge it with a merge commit"
+                .to_owned(),
+        ),
+    })
+}
+
+fn development_state(ctx: &Context, facts: &Facts) -> Result<Line> {
+    let (main, dev) = (&ctx.config.main, &ctx.config.development);
+    let Some(landing) = facts.development else {
+        return Ok((State::Unknown, format!("there is no '{dev}' branch here")));
+    };
+    Ok(match landing {
+        Landing::Merged(m) if !facts.main.arrived() => (
+            State::Warning,
+            format!("merged into {dev} by {} before {main} (R8)", describe(&ctx.repo, m)?),
+        ),
+        Landing::Merged(m) => (State::Done, format!("by merge {}", describe(&ctx.repo, m)?)),
+        Landing::FastForward => (
+            State::Warning,
+            format!("fast-forwarded onto {dev}: no merge commit records the hotfix (R4)"),
+        ),
+        Landing::Copied(c) => (
+            State::Warning,
+            format!(
+                "copied into {dev} as {}, not merged (R4): merge the branch itself",
+                describe(&ctx.repo, c)?
+            ),
+        ),
+        Landing::Absent if facts.main.arrived() => {
+            (State::Todo, format!("not yet: git hotfix publish --to {dev}"))
+        }
+        Landing::Absent => (State::Todo, format!("after the merge into {main} (R8)")),
+    })
+}
+
+fn cleanup_state(ctx: &Context, facts: &Facts) -> Line {
+    let (branch, refs) = (&facts.found.branch, facts.found.refs);
+    let left: Vec<String> = [
+        refs.local.map(|_| format!("local {branch}")),
+        refs.remote.map(|_| format!("{}/{branch}", ctx.config.remote)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if left.is_empty() {
+        (State::Done, "local and remote branches deleted".to_owned())
+    } else if facts.stage() == Stage::MergedIntoBoth {
+        (State::Todo, format!("{} still there: git hotfix cleanup", left.join(" and ")))
+    } else {
+        (State::Todo, format!("{} still there (delete after both merges)", left.join(" and ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::graph::fake::FakeGraph;
+
+    /// main: root ─ m1 ─ M (merges h2) ─ m3 ; hotfix h1 ─ h2 off m1; f1 fast-forwarded onto m3
+    fn history() -> FakeGraph {
+        let mut g = FakeGraph::new();
+        g.commit("root", &[], "root")
+            .commit("m1", &["root"], "Merge branch 'release'")
+            .commit("h1", &["m1"], "fix one")
+            .commit("h2", &["h1"], "fix two")
+            .commit("M", &["m1", "h2"], "Merge branch 'hotfix/a'")
+            .commit("m3", &["M"], "Merge branch 'hotfix/b'")
+            .commit("f1", &["m3"], "fix three")
+            .commit("o1", &["m1"], "open fix");
+        g
+    }
+
+    #[test]
+    fn finds_the_merge_that_brought_a_hotfix() {
+        let g = history();
+        assert_eq!(landing(&g, "m3", "h2", Some("m1")).unwrap(), Landing::Merged("M"));
+        assert_eq!(landing(&g, "M", "h1", Some("m1")).unwrap(), Landing::Merged("M"));
+    }
+
+    #[test]
+    fn a_tip_on_the_first_parent_line_was_fast_forwarded() {
+        let g = history();
+        assert_eq!(landing(&g, "f1", "f1", Some("f1")).unwrap(), Landing::FastForward);
+        assert_eq!(landing(&g, "f1", "m3", Some("m3")).unwrap(), Landing::FastForward);
+    }
+
+    #[test]
+    fn an_unmerged_tip_is_absent_or_a_copy() {
+        let g = history();
+        assert_eq!(landing(&g, "m3", "o1", Some("m1")).unwrap(), Landing::Absent);
+        let mut g = history();
+        g.copy("S", &["m3"], "Open fix (#4)", "o1");
+        assert_eq!(landing(&g, "S", "o1", Some("m1")).unwrap(), Landing::Copied("S"));
+    }
+
+    #[test]
+    fn finds_a_deleted_branch_by_its_merge_message() {
+        let g = history();
+        assert_eq!(find_merge(&g, "f1", "hotfix/a").unwrap(), Some("M"));
+        assert_eq!(find_merge(&g, "f1", "hotfix/zzz").unwrap(), None);
+    }
 }

@@ -22,17 +22,7 @@ impl Naming {
     /// R1 for a branch under the prefix; `None` when the name is fine.
     pub fn check(&self, branch: &str) -> Option<Violation> {
         let desc = self.desc(branch)?;
-        let problem = if desc.is_empty() {
-            "has no description after the prefix".to_owned()
-        } else if desc.chars().count() > MAX_DESC_LEN {
-            format!("has a description longer than {MAX_DESC_LEN} characters")
-        } else if !self.pattern.is_match(desc) {
-            format!("does not match the name pattern {}", self.pattern.as_str())
-        } else if !is_valid_branch_name(branch) {
-            "is not a valid Git branch name".to_owned()
-        } else {
-            return None;
-        };
+        let problem = self.problem(branch)?;
         let suggestion = self.suggest(desc);
         let fix = match &suggestion {
             Some(name) => format!("rename it: git branch -m -- '{branch}' '{name}'"),
@@ -45,11 +35,28 @@ impl Naming {
         Some(Violation::error(Rule::R1, branch, format!("branch '{branch}' {problem}")).fix(fix))
     }
 
+    /// What is wrong with a name under the prefix, if anything.
+    fn problem(&self, branch: &str) -> Option<String> {
+        let desc = self.desc(branch)?;
+        let problem = if desc.is_empty() {
+            "has no description after the prefix".to_owned()
+        } else if desc.chars().count() > MAX_DESC_LEN {
+            format!("has a description longer than {MAX_DESC_LEN} characters")
+        } else if !self.pattern.is_match(desc) {
+            format!("does not match the name pattern {}", self.pattern.as_str())
+        } else if !is_valid_branch_name(branch) {
+            "is not a valid Git branch name".to_owned()
+        } else {
+            return None;
+        };
+        Some(problem)
+    }
+
     /// A valid name derived from `desc`, if normalising gives one.
     pub fn suggest(&self, desc: &str) -> Option<String> {
         let normal = normalise(desc, &self.prefix);
         let name = format!("{}{normal}", self.prefix);
-        (!normal.is_empty() && self.check(&name).is_none()).then_some(name)
+        (!normal.is_empty() && self.problem(&name).is_none()).then_some(name)
     }
 }
 
@@ -185,6 +192,15 @@ mod tests {
         assert!(v.fix.contains("hotfix/fix-login"), "{}", v.fix);
         assert!(n.check("hotfix/").unwrap().message.contains("no description"));
         assert!(n.check(&format!("hotfix/{}", "a".repeat(65))).unwrap().message.contains("longer"));
+    }
+
+    #[test]
+    fn a_pattern_normalising_cannot_meet_gets_no_suggestion() {
+        let n =
+            Naming { prefix: "hotfix/".into(), pattern: Regex::new("^[A-Z]+-[0-9]+$").unwrap() };
+        let v = n.check("hotfix/fix login").unwrap();
+        assert!(v.fix.contains("where <desc> matches ^[A-Z]+-[0-9]+$"), "{}", v.fix);
+        assert_eq!(n.check("hotfix/OPS-12"), None);
     }
 
     #[test]
