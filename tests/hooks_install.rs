@@ -36,10 +36,13 @@ fn path_without_git_hotfix() -> String {
 }
 
 /// A copy of the binary at `dir/git-hotfix`, to install from and then move or delete.
+/// Copied by `cp`, not `std::fs::copy`: a test thread forking while this process holds the copy
+/// open for writing would make running it fail with "Text file busy".
 fn binary_copy(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let copy = dir.join("git-hotfix");
-    std::fs::copy(BIN, &copy).unwrap();
+    let status = std::process::Command::new("cp").arg(BIN).arg(&copy).status().unwrap();
+    assert!(status.success());
     copy
 }
 
@@ -155,6 +158,8 @@ fn uninstall_restores_the_previous_hook_byte_for_byte() {
     // A hook that is not ours is left alone.
     t.hotfix(&["uninstall"]).ok().stdout_has(&["not git-hotfix's: left alone"]);
     assert_eq!(std::fs::read(hooks(&t).join("pre-push")).unwrap(), original);
+    std::fs::remove_file(hooks(&t).join("pre-push")).unwrap();
+    t.hotfix(&["uninstall"]).ok().stdout_has(&["nothing to remove"]);
 }
 
 #[test]

@@ -149,6 +149,23 @@ fn a_squash_of_a_feature_onto_development_is_allowed() {
 }
 
 #[test]
+fn a_squash_onto_main_is_refused_whatever_it_brings() {
+    let t = TestRepo::new();
+    t.install_hooks();
+    t.git(&["switch", "-q", "development"]);
+    t.commit_file("dev.txt", "dev\n", "Sprint work");
+    t.git(&["switch", "-q", "main"]);
+    t.git(&["merge", "--squash", "development"]);
+    t.git_run(&["commit", "-m", "Release"]).code(1).stderr_has(&[
+        "refusing to commit a squash of development onto 'main'",
+        "R3",
+        "Sprint work",
+        "git reset --merge",
+        "git merge --no-ff development",
+    ]);
+}
+
+#[test]
 fn a_squash_of_main_onto_development_is_refused() {
     let t = with_hotfix("hotfix/fix-line");
     t.git(&["switch", "-q", "main"]);
@@ -156,7 +173,11 @@ fn a_squash_of_main_onto_development_is_refused() {
     t.git(&["branch", "-q", "-D", "hotfix/fix-line"]);
     t.git(&["switch", "-q", "development"]);
     t.git(&["merge", "--squash", "main"]);
-    t.git_run(&["commit", "-m", "Sync"]).code(1).stderr_has(&["onto 'development'", "R4"]);
+    t.git_run(&["commit", "-m", "Sync"]).code(1).stderr_has(&[
+        "squash of main onto 'development'",
+        "R4",
+        "git merge --no-ff main",
+    ]);
 }
 
 #[test]

@@ -102,6 +102,7 @@ pub fn run_uninstall(_args: &UninstallArgs) -> Result<()> {
     Repo::discover()?;
     let dir = hooks_dir()?;
     say(format!("Hooks directory: {}", dir.display()));
+    let mut found = false;
     for name in CLIENT_HOOKS.iter().chain(SERVER_HOOKS) {
         let hook = Hook::at(&dir, name);
         let what = match hook.uninstall()? {
@@ -117,7 +118,11 @@ pub fn run_uninstall(_args: &UninstallArgs) -> Result<()> {
                  (Git does not run it)"
             ),
         };
+        found = true;
         say(format!("  {:<20}{}", paint_out(Paint::Bold, name), what));
+    }
+    if !found {
+        say("  no git-hotfix hooks here: nothing to remove");
     }
     Ok(())
 }

@@ -51,50 +51,58 @@ pub fn squashed_commits(ctx: &Context) -> Option<Vec<ObjectId>> {
     )
 }
 
-/// Those of `candidates` that are hotfix commits arriving on `trunk`, whose tip was `before`:
-/// reachable from a hotfix branch (local or remote-tracking) or, for development, from main,
-/// and not from `before`.
-pub fn hotfix_commits(
+/// Those of `candidates` that must not land on `trunk` (whose tip was `before`) without a
+/// merge commit: on main every one of them (R3); on development the hotfix commits (R4), those
+/// reachable from a hotfix branch (local or remote-tracking) or from main, and not from
+/// `before`. Other work on development is not this tool's business.
+pub fn misplaced(
     ctx: &Context,
     trunk: Trunk,
     before: ObjectId,
     candidates: &[ObjectId],
 ) -> Result<Vec<ObjectId>> {
+    if trunk == Trunk::Main || candidates.is_empty() {
+        return Ok(candidates.to_vec());
+    }
     let mut tips: Vec<ObjectId> = ctx.hotfix_branches()?.into_iter().map(|h| h.tip).collect();
-    if trunk == Trunk::Development {
-        // Local main too: a hotfix merged locally and not pushed yet is already "on main".
-        tips.extend(ctx.repo.trunk(&ctx.config, &ctx.config.main)?);
-        tips.extend(ctx.repo.resolve_ref(&format!("refs/heads/{}", ctx.config.main))?);
-    }
-    if tips.is_empty() || candidates.is_empty() {
-        return Ok(Vec::new());
-    }
+    tips.extend(trunk_tips(ctx, &ctx.config.main)?);
     let hotfix: HashSet<ObjectId> =
         ctx.repo.commits(&tips, &[before], false)?.into_iter().collect();
     Ok(candidates.iter().copied().filter(|c| hotfix.contains(c)).collect())
 }
 
-/// A hotfix branch that holds `commit`, local names first, to name in messages.
-pub fn branch_holding(ctx: &Context, commit: ObjectId) -> Result<Option<String>> {
-    for branch in ctx.hotfix_branches()? {
-        if ctx.repo.is_ancestor(commit, branch.tip)? {
-            return Ok(Some(branch.name));
-        }
-    }
-    Ok(None)
+/// A trunk as the checks see it, and the local branch too: a hotfix merged locally and not
+/// pushed yet is already "on main".
+fn trunk_tips(ctx: &Context, name: &str) -> Result<Vec<ObjectId>> {
+    let mut tips: Vec<ObjectId> = ctx.repo.trunk(&ctx.config, name)?.into_iter().collect();
+    tips.extend(ctx.repo.resolve_ref(&format!("refs/heads/{name}"))?);
+    Ok(tips)
 }
 
-/// The branch to merge again with `--no-ff`: the one `git merge <name>` was given (Git passes
-/// `GIT_REFLOG_ACTION=merge <name>` to the hook), else a hotfix branch holding `commit`, else
-/// `fallback`.
-pub fn merge_source(ctx: &Context, commit: ObjectId, fallback: &str) -> Result<String> {
+/// The branch to merge again with `--no-ff` instead: the one `git merge <name>` was given (Git
+/// passes `GIT_REFLOG_ACTION=merge <name>` to the hooks), else a hotfix branch holding
+/// `commit` (local names first), else main or development when it holds it, else a
+/// placeholder.
+pub fn merge_source(ctx: &Context, commit: ObjectId) -> Result<String> {
     let typed = std::env::var("GIT_REFLOG_ACTION").ok().and_then(|action| {
         action.strip_prefix("merge ")?.split_whitespace().next().map(str::to_owned)
     });
     if let Some(name) = typed {
         return Ok(name);
     }
-    Ok(branch_holding(ctx, commit)?.unwrap_or_else(|| fallback.to_owned()))
+    for branch in ctx.hotfix_branches()? {
+        if ctx.repo.is_ancestor(commit, branch.tip)? {
+            return Ok(branch.name);
+        }
+    }
+    for name in [&ctx.config.main, &ctx.config.development] {
+        for tip in trunk_tips(ctx, name)? {
+            if ctx.repo.is_ancestor(commit, tip)? {
+                return Ok(name.clone());
+            }
+        }
+    }
+    Ok("<branch>".to_owned())
 }
 
 /// `abc1234 Subject` for the first of `commits`, and how many more there are.

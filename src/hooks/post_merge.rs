@@ -5,7 +5,9 @@
 //!   development's (R4), without a merge commit: how to undo it and redo it with `--no-ff`;
 //!   commits the remote-tracking branch already had are not this merge's doing;
 //! - a squash that staged a copy of hotfix commits on development, or anything on main: how to
-//!   drop it (prepare-commit-msg refuses to commit it anyway);
+//!   drop it (prepare-commit-msg refuses to commit it anyway). A squash leaves no `MERGE_HEAD`,
+//!   so `git merge --abort` refuses to run; `git reset --merge` drops it and keeps other
+//!   uncommitted edits;
 //! - a proper merge of a hotfix into main or development: the next step of the process.
 //!
 //! Ordinary pulls and merges of other branches say nothing.
@@ -50,14 +52,9 @@ fn report(squash: bool) -> Result<()> {
 
 fn squashed(ctx: &Context, trunk: Trunk, branch: &str, head: ObjectId) -> Result<()> {
     let Some(commits) = landing::squashed_commits(ctx) else { return Ok(()) };
-    let copies = match trunk {
-        Trunk::Main => commits,
-        Trunk::Development => landing::hotfix_commits(ctx, trunk, head, &commits)?,
-    };
-    if copies.is_empty() {
-        return Ok(());
-    }
-    let source = landing::merge_source(ctx, copies[0], "<branch>")?;
+    let copies = landing::misplaced(ctx, trunk, head, &commits)?;
+    let Some(&first) = copies.first() else { return Ok(()) };
+    let source = landing::merge_source(ctx, first)?;
     warn(format!(
         "{} `git merge --squash` staged a copy of {source} on {branch} ({}): committing it \
          would put it on {branch} without a merge commit. Squashed: {}",
@@ -85,12 +82,9 @@ fn fast_forwarded(
             landed.push(commit);
         }
     }
-    let wrong = match trunk {
-        Trunk::Main => landed,
-        Trunk::Development => landing::hotfix_commits(ctx, trunk, before, &landed)?,
-    };
+    let wrong = landing::misplaced(ctx, trunk, before, &landed)?;
     let Some(&first) = wrong.first() else { return Ok(()) };
-    let source = landing::merge_source(ctx, first, "<branch>")?;
+    let source = landing::merge_source(ctx, first)?;
     warn(format!(
         "{} `git merge` fast-forwarded {branch} to {source} ({}): its commits now sit directly \
          on {branch}, with no merge commit: {}",

@@ -13,9 +13,10 @@
 //!   commit; a cherry-pick or a revert (a copy on main's first-parent line, which R3 rejects
 //!   at push time anyway); a rebase of main (it replays main's commits one by one and drops
 //!   its merges).
-//! - A `merge --squash` of hotfix commits is refused on main and on development: recognised
-//!   by `SQUASH_MSG`, whatever the source argument says (see [`landing`]). Squashing a feature
-//!   into development stays allowed.
+//! - A pending `merge --squash` is recognised by `SQUASH_MSG`, whatever the source argument
+//!   says (`git commit -m` passes `message`). Committing it is refused on main whatever it
+//!   brings, and on development when it brings hotfix commits (see [`landing::misplaced`]);
+//!   squashing a feature into development stays allowed.
 //! - On a hotfix branch (during a rebase, the branch being rebased): a name that breaks R1 is
 //!   refused; otherwise, when an editor will open (Git sets `GIT_EDITOR=:` when none will),
 //!   comment lines show the branch and its size so far against the limits. With `-m`/`-F`
@@ -93,13 +94,18 @@ fn check_trunk(
     let repo = &ctx.repo;
     if let Some(squashed) = landing::squashed_commits(ctx) {
         let head = repo.resolve("HEAD")?;
-        let copies = landing::hotfix_commits(ctx, trunk, head, &squashed)?;
-        if !copies.is_empty() {
-            let fallback = if trunk == Trunk::Main { "<hotfix branch>" } else { &ctx.config.main };
-            let source = landing::merge_source(ctx, copies[0], fallback)?;
+        let copies = landing::misplaced(ctx, trunk, head, &squashed)?;
+        if let Some(&first) = copies.first() {
+            let source = landing::merge_source(ctx, first)?;
+            let why = match trunk {
+                Trunk::Main => format!("{branch} takes merge commits only"),
+                Trunk::Development => {
+                    format!("a hotfix reaches {branch} as the same commits, through a merge commit")
+                }
+            };
             return Err(Error::refused(format!(
-                "refusing to commit a squash of {source} onto '{branch}' ({}): a hotfix \
-                 reaches {branch} as the same commits, through a merge commit; squashed: {}",
+                "refusing to commit a squash of {source} onto '{branch}' ({}): {why}; \
+                 squashed: {}",
                 trunk.rule(),
                 landing::describe(ctx, &copies)?
             ))
