@@ -83,29 +83,34 @@ fn installing_twice_changes_nothing_and_reinstalling_refreshes_the_path() {
     assert!(!hooks(&t).join("pre-push.pre-hotfix").exists(), "our own shim is never kept");
 }
 
-/// A foreign pre-push hook that logs its arguments and input, and fails when asked to.
-const FOREIGN_PRE_PUSH: &str = "#!/bin/sh\n\
+/// A foreign hook that logs its arguments and input, and fails when asked to.
+const FOREIGN_HOOK: &str = "#!/bin/sh\n\
     { echo \"foreign $*\"; cat; } >>\"$HOOK_LOG\"\n\
     exit \"${FOREIGN_EXIT:-0}\"\n";
 
 /// Stands in for git-hotfix on PATH, logging what the shim gives it.
 const FAKE_GIT_HOTFIX: &str = "#!/bin/sh\n{ echo \"ours $*\"; cat; } >>\"$HOOK_LOG\"\n";
 
-#[test]
-fn a_foreign_pre_push_hook_runs_first_on_the_same_input_and_can_stop_the_push() {
-    let t = TestRepo::new();
-    write_hook(&hooks(&t).join("pre-push"), FOREIGN_PRE_PUSH.as_bytes(), 0o755);
-    // Install from a copy that then disappears, so that the shim falls back to PATH and finds
-    // the logging stand-in (the real pre-push checks are tested elsewhere).
+/// Puts [`FOREIGN_HOOK`] at `hook` in the repository `repo`, installs the shims there from a
+/// copy of the binary that then disappears, and returns the environment under which the shims
+/// fall back to the logging stand-in on PATH (the real checks are tested elsewhere), and the
+/// log.
+fn chained_to_a_stand_in(t: &TestRepo, repo: &Path, hook: &Path) -> (String, PathBuf) {
+    write_hook(hook, FOREIGN_HOOK.as_bytes(), 0o755);
     let copy = binary_copy(&t.tmp.path().join("gone"));
-    t.run_with(&copy, &t.work, &["install"], &[]).ok().stdout_has(&["pre-push.pre-hotfix"]);
+    t.run_with(&copy, repo, &["install"], &[]).ok().stdout_has(&[".pre-hotfix"]);
     std::fs::remove_file(&copy).unwrap();
     let fake_dir = t.tmp.path().join("fake-bin");
     write_hook(&fake_dir.join("git-hotfix"), FAKE_GIT_HOTFIX.as_bytes(), 0o755);
-    let log = t.tmp.path().join("hook.log");
     let path = format!("{}:{}", fake_dir.display(), path_without_git_hotfix());
-    let env = [("PATH", path.as_str()), ("HOOK_LOG", log.to_str().unwrap())];
+    (path, t.tmp.path().join("hook.log"))
+}
 
+#[test]
+fn a_foreign_pre_push_hook_runs_first_on_the_same_input_and_can_stop_the_push() {
+    let t = TestRepo::new();
+    let (path, log) = chained_to_a_stand_in(&t, &t.work, &hooks(&t).join("pre-push"));
+    let env = [("PATH", path.as_str()), ("HOOK_LOG", log.to_str().unwrap())];
     t.git(&["switch", "-q", "-c", "topic"]);
     t.commit_file("topic.txt", "topic\n", "Topic");
     let tip = t.rev("HEAD");
@@ -125,6 +130,27 @@ fn a_foreign_pre_push_hook_runs_first_on_the_same_input_and_can_stop_the_push() 
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(logged.starts_with("foreign ") && !logged.contains("ours"), "{logged}");
     assert_eq!(t.origin_rev("refs/heads/topic").as_deref(), Some(tip.as_str()));
+}
+
+#[test]
+fn a_foreign_pre_receive_hook_runs_first_on_the_same_input_and_can_refuse() {
+    let t = TestRepo::new();
+    let (path, log) = chained_to_a_stand_in(&t, &t.origin, &t.origin.join("hooks/pre-receive"));
+    let env = [("PATH", path.as_str()), ("HOOK_LOG", log.to_str().unwrap())];
+    let tip = t.rev("HEAD");
+    t.run_with("git", &t.work, &["push", "-q", "origin", "HEAD:refs/heads/copy"], &env).ok();
+    let line = format!("{} {tip} refs/heads/copy", "0".repeat(40));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        format!("foreign \n{line}\nours hook pre-receive\n{line}\n")
+    );
+
+    std::fs::remove_file(&log).unwrap();
+    let failing = [env[0], env[1], ("FOREIGN_EXIT", "1")];
+    t.run_with("git", &t.work, &["push", "-q", "origin", "HEAD:refs/heads/other"], &failing)
+        .code(1);
+    assert!(!std::fs::read_to_string(&log).unwrap().contains("ours"));
+    assert_eq!(t.origin_rev("refs/heads/other"), None);
 }
 
 #[test]

@@ -140,15 +140,17 @@ fn check_trunk(
             return Ok(());
         }
     }
-    let sequence = if git_dir.join("CHERRY_PICK_HEAD").exists() {
-        Some("cherry-pick")
+    // What is in progress: a cherry-pick leaves CHERRY_PICK_HEAD; a revert of several commits
+    // leaves the sequencer's state (a single revert leaves nothing to tell it from a commit).
+    let (what, op, example) = if git_dir.join("CHERRY_PICK_HEAD").exists() {
+        let picked = repo.resolve("CHERRY_PICK_HEAD")?;
+        let short = repo.short(picked);
+        let what = format!("cherry-pick {short} {} onto", repo.subject(picked)?);
+        (what, "cherry-pick", short)
     } else if git_dir.join("sequencer").exists() {
-        Some("revert")
+        ("commit a revert directly on".to_owned(), "revert", "<commit>".to_owned())
     } else {
-        None
-    };
-    let prefix = ctx.config.prefix();
-    let Some(op) = sequence else {
+        let prefix = ctx.config.prefix();
         return Err(Error::refused(format!(
             "refusing to commit directly on '{branch}' (R3): changes reach {branch} only \
              through merge commits"
@@ -159,18 +161,13 @@ fn check_trunk(
         ))
         .hint(bypass("git commit …")));
     };
-    let what = match repo.resolve("CHERRY_PICK_HEAD") {
-        Ok(id) if op == "cherry-pick" => format!("{} {}", repo.short(id), repo.subject(id)?),
-        _ => "<commit>".to_owned(),
-    };
     Err(Error::refused(format!(
-        "refusing to {op} {what} onto '{branch}' (R3): it would be a plain commit on {branch}, \
-         which takes merge commits only"
+        "refusing to {what} '{branch}' (R3): {branch} takes merge commits only"
     ))
     .hint(format!("undo: git {op} --abort"))
     .hint(format!(
-        "do it on a hotfix branch and merge that: git hotfix start <desc>, then git {op} {}",
-        what.split(' ').next().unwrap_or("<commit>")
+        "do it on a hotfix branch and merge that: git hotfix start <desc>, then git {op} \
+         {example}"
     ))
     .hint(bypass(&format!("git {op} --continue"))))
 }
