@@ -22,8 +22,8 @@
 //!   comment lines show the branch and its size so far against the limits. With `-m`/`-F`
 //!   nobody would read them, and with `--cleanup=verbatim` they would land in the commit.
 //!   Each line starts with `<comment> git-hotfix:` so that a rerun (amend, rebase) replaces
-//!   them instead of adding more. With `core.commentChar=auto` Git picks the character itself,
-//!   after this hook, so no guidance is added.
+//!   them instead of adding more. With `core.commentChar=auto` Git picks a character per
+//!   message and does not tell the hook which, so no guidance is added.
 //! - Anything that stops the check itself (an unreadable repository, a bad `.githotfix.toml`)
 //!   is a warning and the commit goes ahead: a bug here must not block every commit.
 
@@ -62,11 +62,14 @@ fn check(file: &Path, source: Option<&str>, oid: Option<&str>) -> Result<()> {
     }
     if ctx.config.naming.desc(&branch).is_some() {
         if let Some(broken) = ctx.config.naming.check(&branch) {
-            let mut err = Error::refused(format!("refusing to commit: {} (R1)", broken.message));
-            if rebasing.is_some() {
-                err = err.hint("first stop the rebase: git rebase --abort");
-            }
-            return Err(err.hint(broken.fix).hint(bypass("git commit …")));
+            let err = Error::refused(format!("refusing to commit: {} (R1)", broken.message));
+            return Err(if rebasing.is_some() {
+                err.hint("first stop the rebase: git rebase --abort")
+                    .hint(broken.fix)
+                    .hint(bypass("git rebase --continue"))
+            } else {
+                err.hint(broken.fix).hint(bypass("git commit …"))
+            });
         }
         if std::env::var_os("GIT_EDITOR").is_none_or(|editor| editor != ":") {
             add_guidance(&ctx, &branch, file)?;
