@@ -126,20 +126,14 @@ impl Git {
     /// count as changed files with no lines, as Git counts them).
     pub fn diff_size(&self, base: &str, tip: &str) -> Result<DiffSize> {
         let text = self.run(&["diff", "--shortstat", "--no-ext-diff", base, tip, "--"])?;
-        let mut size = DiffSize::default();
-        for part in text.split(',') {
-            let mut words = part.split_whitespace();
-            let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
-            let n: u64 = n.parse().unwrap_or(0);
-            if what.starts_with("file") {
-                size.files = n;
-            } else if what.starts_with("insertion") {
-                size.insertions = n;
-            } else if what.starts_with("deletion") {
-                size.deletions = n;
-            }
-        }
-        Ok(size)
+        Ok(parse_shortstat(&text))
+    }
+
+    /// As [`Git::diff_size`], from `base` to what the index holds: inside a commit hook, the
+    /// commit being made (`GIT_INDEX_FILE` is kept).
+    pub fn staged_size(&self, base: &str) -> Result<DiffSize> {
+        let text = self.run(&["diff", "--cached", "--shortstat", "--no-ext-diff", base, "--"])?;
+        Ok(parse_shortstat(&text))
     }
 
     /// `git diff-tree --stdin -p | git patch-id --stable` for `lines` (each `<tip>` or
@@ -200,6 +194,24 @@ pub fn run_program<S: AsRef<OsStr>>(program: &Path, args: &[S]) -> Result<bool> 
         .status()
         .map_err(|e| Error::env(format!("could not run {}: {e}", program.display())))?;
     Ok(status.success())
+}
+
+/// Reads `N files changed, N insertions(+), N deletions(-)`.
+fn parse_shortstat(text: &str) -> DiffSize {
+    let mut size = DiffSize::default();
+    for part in text.split(',') {
+        let mut words = part.split_whitespace();
+        let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
+        let n: u64 = n.parse().unwrap_or(0);
+        if what.starts_with("file") {
+            size.files = n;
+        } else if what.starts_with("insertion") {
+            size.insertions = n;
+        } else if what.starts_with("deletion") {
+            size.deletions = n;
+        }
+    }
+    size
 }
 
 fn failure<S: AsRef<OsStr>>(args: &[S], out: &Output) -> Error {

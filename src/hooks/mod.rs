@@ -2,6 +2,7 @@
 //! `git hotfix install` writes call `git-hotfix hook <name> "$@"`.
 
 pub mod install;
+mod landing;
 pub mod post_merge;
 pub mod pre_push;
 pub mod pre_receive;

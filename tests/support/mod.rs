@@ -272,6 +272,19 @@ impl TestRepo {
     pub fn install_server_hook(&self) {
         self.hotfix_in(&self.origin, &["install"]).ok();
     }
+
+    /// `program` in `dir` with extra environment on top of the hermetic one (it wins, so
+    /// `PATH` can be replaced), whatever the outcome.
+    pub fn run_with(
+        &self,
+        program: impl AsRef<OsStr>,
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Run {
+        self.tick();
+        Run::from(self.command(program, dir).args(args).envs(env.iter().copied()).output().unwrap())
+    }
 }
 
 /// Writes the hook shim `name` into the hooks directory `dir_hooks` (what `git hotfix install`
