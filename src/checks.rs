@@ -3,7 +3,6 @@
 
 use crate::commands::Context;
 use crate::error::Result;
-use crate::git_cli::Git;
 use crate::policy::size::{self, Limits};
 use crate::policy::{Trunks, Violation, ancestry};
 use gix::ObjectId;
@@ -32,5 +31,5 @@ pub fn hotfix_branch(
 pub fn hotfix_size(ctx: &Context, main: ObjectId, tip: ObjectId) -> Result<Option<size::DiffSize>> {
     use crate::policy::Graph;
     let Some(&base) = ctx.repo.merge_bases(main, tip)?.first() else { return Ok(None) };
-    Git::here().diff_size(&base.to_string(), &tip.to_string()).map(Some)
+    ctx.repo.diff_size(base, tip).map(Some)
 }

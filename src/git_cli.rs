@@ -122,15 +122,8 @@ impl Git {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// `git diff --shortstat base tip`: files changed and lines added and removed (binary files
-    /// count as changed files with no lines, as Git counts them).
-    pub fn diff_size(&self, base: &str, tip: &str) -> Result<DiffSize> {
-        let text = self.run(&["diff", "--shortstat", "--no-ext-diff", base, tip, "--"])?;
-        Ok(parse_shortstat(&text))
-    }
-
-    /// As [`Git::diff_size`], from `base` to what the index holds: inside a commit hook, the
-    /// commit being made (`GIT_INDEX_FILE` is kept).
+    /// `git diff --shortstat base` against what the index holds: files changed and lines added
+    /// and removed, for the commit being made inside a commit hook (`GIT_INDEX_FILE` is kept).
     pub fn staged_size(&self, base: &str) -> Result<DiffSize> {
         let text = self.run(&["diff", "--cached", "--shortstat", "--no-ext-diff", base, "--"])?;
         Ok(parse_shortstat(&text))

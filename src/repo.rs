@@ -4,12 +4,13 @@
 use crate::config::{self, Config, GitConfig};
 use crate::error::{Error, Result, chain};
 use crate::git_cli::Git;
+use crate::policy::size::DiffSize;
 use crate::policy::{Diff, Graph};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
-use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::cell::{OnceCell, RefCell};
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What HEAD points at.
@@ -21,10 +22,20 @@ pub enum Head {
     Unborn(String),
 }
 
+/// Commits (parents, generation, date) loaded by ancestry questions, with merge-base flags.
+type RevisionGraph =
+    gix::revwalk::Graph<'static, 'static, gix::revwalk::graph::Commit<MergeBaseFlags>>;
+type MergeBaseFlags = gix::revision::plumbing::merge_base::Flags;
+
 /// An open repository.
 pub struct Repo {
     inner: gix::Repository,
-    commit_graph: OnceCell<Option<gix::commitgraph::Graph>>,
+    /// The commit-graph file, opened once and kept for the rest of the process (leaked), so that
+    /// the revision graph below can borrow it.
+    commit_graph: OnceCell<Option<&'static gix::commitgraph::Graph>>,
+    /// One revision graph for every merge-base and ancestry question of a run: a check asks
+    /// many of them about the same recent history, which is then read only once.
+    revisions: RefCell<Option<RevisionGraph>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -57,7 +68,12 @@ impl Repo {
                 return Err(err);
             }
         };
-        let mut repo = Self { inner, commit_graph: OnceCell::new(), _quarantine: None };
+        let mut repo = Self {
+            inner,
+            commit_graph: OnceCell::new(),
+            revisions: RefCell::new(None),
+            _quarantine: None,
+        };
         repo.inner.object_cache_size_if_unset(4 * 1024 * 1024);
         repo.see_quarantined_objects()?;
         Ok(repo)
@@ -92,7 +108,8 @@ impl Repo {
             hash,
             None,
         )
-        .ok();
+        .ok()
+        .map(leak);
         let _ = self.commit_graph.set(graph);
         self._quarantine = Some(view);
         Ok(())
@@ -204,6 +221,47 @@ impl Repo {
         Ok(Some(object.data.clone()))
     }
 
+    /// What `git diff --shortstat base tip` counts, in process (a hook asks on every hotfix
+    /// push; a `git` process would cost more than the whole check): files changed, with a
+    /// binary file or a mode change counting as a file without lines and a submodule move as
+    /// one line each way; renames found as `git diff` finds them.
+    pub fn diff_size(&self, base: ObjectId, tip: ObjectId) -> Result<DiffSize> {
+        let tree = |id| -> Result<gix::Tree<'_>> {
+            let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
+            commit.tree().map_err(fail("cannot read tree"))
+        };
+        let (old, new) = (tree(base)?, tree(tip)?);
+        let mut blobs =
+            self.inner.diff_resource_cache_for_tree_diff().map_err(fail("cannot diff"))?;
+        let mut size = DiffSize::default();
+        let mut changes = old.changes().map_err(fail("cannot diff"))?;
+        changes
+            .for_each_to_obtain_tree(&new, |change| {
+                let mode = change.entry_mode();
+                if mode.is_tree() {
+                    return Ok(std::ops::ControlFlow::Continue(()));
+                }
+                size.files += 1;
+                if mode.is_commit() {
+                    use gix::object::tree::diff::Change;
+                    let (added, removed) = match change {
+                        Change::Addition { .. } => (1, 0),
+                        Change::Deletion { .. } => (0, 1),
+                        _ => (1, 1),
+                    };
+                    size.insertions += added;
+                    size.deletions += removed;
+                } else if let Some(lines) = change.diff(&mut blobs)?.line_counts()? {
+                    size.insertions += u64::from(lines.insertions);
+                    size.deletions += u64::from(lines.removals);
+                }
+                blobs.clear_resource_cache_keep_allocation();
+                Ok(std::ops::ControlFlow::Continue(()))
+            })
+            .map_err(fail("cannot diff"))?;
+        Ok(size)
+    }
+
     /// Seconds since the epoch at which `id` was committed.
     pub fn commit_time(&self, id: ObjectId) -> Result<i64> {
         let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
@@ -240,10 +298,19 @@ impl Repo {
         }
     }
 
-    fn graph_cache(&self) -> Option<&gix::commitgraph::Graph> {
-        self.commit_graph
-            .get_or_init(|| self.inner.commit_graph_if_enabled().ok().flatten())
-            .as_ref()
+    fn graph_cache(&self) -> Option<&'static gix::commitgraph::Graph> {
+        *self
+            .commit_graph
+            .get_or_init(|| self.inner.commit_graph_if_enabled().ok().flatten().map(leak))
+    }
+
+    /// Runs `question` on the run's revision graph.
+    fn with_revisions<T>(&self, question: impl FnOnce(&mut RevisionGraph) -> T) -> T {
+        let mut slot = self.revisions.borrow_mut();
+        let graph = slot.get_or_insert_with(|| {
+            gix::revwalk::Graph::new(self.inner.objects.clone(), self.graph_cache())
+        });
+        question(graph)
     }
 }
 
@@ -276,41 +343,51 @@ impl Graph for Repo {
             return Ok(true);
         }
         let Some(graph) = self.graph_cache() else {
-            let base = self.inner.merge_base(ancestor, descendant);
-            return Ok(base.map_err(fail("cannot compute a merge base"))?.map(|id| id.detach())
-                == Some(ancestor));
+            let bases = self.merge_bases(ancestor, descendant)?;
+            return Ok(bases == [ancestor]);
         };
         // A reachability walk pruned by generation numbers, as Git does: nothing with a
-        // generation at or below the ancestor's can lead to it.
-        let target = graph.commit_by_id(ancestor).map(|c| c.generation());
-        if let (Some(wanted), Some(start)) = (target, graph.commit_by_id(descendant))
-            && start.generation() <= wanted
-        {
-            return Ok(false);
-        }
-        let walk = self
-            .inner
-            .rev_walk([descendant])
-            .selected(move |id| match graph.commit_by_id(id) {
-                None => true,
-                Some(c) => target.is_none_or(|wanted| c.generation() >= wanted),
-            })
-            .map_err(fail("cannot walk history"))?;
-        for info in walk {
-            if info.map_err(fail("cannot walk history"))?.id == ancestor {
-                return Ok(true);
+        // generation below the ancestor's can lead to it. An ancestor missing from the
+        // commit-graph is newer than it, and the graph is closed under parents: then only
+        // commits missing from it can lead to the ancestor.
+        let wanted = graph.commit_by_id(ancestor).map(|c| c.generation());
+        self.with_revisions(|revisions| {
+            let mut seen = HashSet::from([descendant]);
+            let mut next = vec![descendant];
+            while let Some(id) = next.pop() {
+                let commit = revisions
+                    .get_or_insert_full_commit(id, |_| {})
+                    .map_err(fail("cannot walk history"))?
+                    .ok_or_else(|| Error::env(format!("commit {id} is missing")))?;
+                let worth = match (wanted, commit.generation) {
+                    (_, None) => true,
+                    (Some(wanted), Some(generation)) => generation >= wanted,
+                    (None, Some(_)) => false,
+                };
+                if !worth {
+                    continue;
+                }
+                for &parent in &commit.parents {
+                    if parent == ancestor {
+                        return Ok(true);
+                    }
+                    if seen.insert(parent) {
+                        next.push(parent);
+                    }
+                }
             }
-        }
-        Ok(false)
+            Ok(false)
+        })
     }
 
     fn merge_bases(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
-        let mut graph = self.inner.revision_graph(self.graph_cache());
         let bases = self
-            .inner
-            .merge_bases_many_with_graph(a, &[b], &mut graph)
-            .map_err(fail("cannot compute merge bases"))?;
-        Ok(bases.into_iter().map(|id| id.detach()).collect())
+            .with_revisions(|revisions| self.inner.merge_bases_many_with_graph(a, &[b], revisions));
+        Ok(bases
+            .map_err(fail("cannot compute merge bases"))?
+            .into_iter()
+            .map(|id| id.detach())
+            .collect())
     }
 
     fn commits(
@@ -390,6 +467,11 @@ fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::env(format!("{label}: {e}")))?;
     config::source_from_bytes(label, bytes).map(Some)
+}
+
+/// Keeps `value` for the rest of the process.
+fn leak<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
 }
 
 fn absolute(path: &Path) -> PathBuf {

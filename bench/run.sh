@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# bench/run.sh -- git-hotfix against the C git commands that answer the same questions.
+#
+# Usage: bench/run.sh [--sizes "10k 200k 1m"] [--graph "off on"] [--quick] [--out FILE]
+#
+#   --sizes LIST   history sizes to measure (10k, 200k, 1m, or any <n>k / <n>m; default: 10k 200k 1m)
+#   --graph LIST   commit-graph modes (default: off on)
+#   --quick        10k only, fewer runs (about a minute); prints, writes no file unless --out
+#   --out FILE     where the Markdown report goes (default: BENCHMARKS.md at the repository
+#                  root; `-` = print only). Everything below the line `<!-- notes -->` in an
+#                  existing FILE is kept: that is where the hand-written analysis lives.
+#
+# Environment:
+#   MKREPO      history generator (default: ../shared/bench/mkrepo.sh, relative to the repository root)
+#   BENCH_DIR   where the histories live, OUTSIDE the repository (default: /tmp/git-hotfix-bench);
+#               existing ones are reused. 1m takes about 90 s and 435 MB to build.
+#   RUNS        "min max" hyperfine runs per command (default "10 30"; --quick "3 5")
+#
+# What it does:
+#   1. cargo build --release; the binary is target/release/git-hotfix.
+#   2. For each size: $BENCH_DIR/r<size> from mkrepo.sh (once), then bench/setup.py (once): 20
+#      hotfix branches hotfix/bench-NN off origin/main, development 100 commits (25 feature
+#      merges) ahead of origin/development. `git hotfix install` puts the shims in .git/hooks.
+#   3. For each commit-graph mode: "off" moves objects/info/commit-graph[s] aside, "on" writes
+#      one with `git commit-graph write --reachable` if there is none. On exit, whatever was
+#      moved aside is put back; a graph written here is kept (writing it at 1m takes ~12 s).
+#   4. One hyperfine run per case, tool and git side by side (same run, same load), hyperfine
+#      -N; every command that needs a redirection or a pipeline is `sh -c '...'` on both sides.
+#      Each command's exit status is checked once before timing it.
+#
+# The cases (tool = git-hotfix; pre-push rows run the installed shim .git/hooks/pre-push as
+# Git does: `<remote> <url>` arguments, the ref line on stdin):
+#   a  unrelated    push of feature/bench           vs an empty `#!/bin/sh` pre-push hook, same stdin
+#   b  good, bad    push of hotfix/good, hotfix/bad vs git rev-list --count $(git merge-base --all
+#                   (R1, R2, R6; bad must exit 1)      hotfix/X development) ^main   (leak-mb)
+#   c  main         push of main, origin/main..main vs git rev-list --first-parent --parents origin/main..main
+#                   (~1000 commits; exits 1: main's tip is mkrepo's squash commit)
+#   d  development  push of development, 100 new    vs git rev-list development ^origin/development,
+#                   commits, 20 hotfix branches        plus patch-ids of its non-merge commits and of
+#                                                      the hotfix branches' own commits (R4's work)
+#   e  verify       git hotfix verify (main's whole vs git rev-list --first-parent --parents main;
+#                   first-parent line; exits 1)        git rev-list --first-parent development
+#   f  status, list git hotfix status hotfix/good,  vs git for-each-ref + merge-base / --merged
+#                   git hotfix list                    equivalents (one process per question)
+# mkrepo.sh leaves local main ~1000 commits ahead of origin/main (case c). Against origin/main,
+# hotfix/good (cut from local main) would carry those unpushed release merges and break R2, so
+# cases b and f judge against the local branches, as their git rows do: they run with
+# `git -c hotfix.remote=bench-local` (a remote without refs: the tool falls back to local refs).
+# Peak RSS of verify comes from /usr/bin/time -v.
+#
+# Needs: bash, git, python3, hyperfine (apt-get install hyperfine), cargo; /usr/bin/time for RSS.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SIZES="10k 200k 1m" GRAPHS="off on" QUICK=0 OUT=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sizes) SIZES=$2; shift 2 ;;
+    --graph) GRAPHS=$2; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    --out) OUT=$2; shift 2 ;;
+    -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ "$QUICK" = 1 ]; then
+  SIZES=10k; RUNS=${RUNS:-"3 5"}; WARM=1; OUT=${OUT:--}
+else
+  RUNS=${RUNS:-"10 30"}; WARM=3; OUT=${OUT:-$ROOT/BENCHMARKS.md}
+fi
+read -r MINR MAXR <<<"$RUNS"
+MKREPO=${MKREPO:-$ROOT/../shared/bench/mkrepo.sh}
+BENCH_DIR=${BENCH_DIR:-/tmp/git-hotfix-bench}
+
+for tool in hyperfine git python3 cargo; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 2; }
+done
+[ -x "$MKREPO" ] || { echo "bench: no history generator at $MKREPO (set MKREPO)" >&2; exit 2; }
+case $BENCH_DIR in
+  "$ROOT"|"$ROOT"/*) echo "bench: BENCH_DIR must be outside the repository" >&2; exit 2 ;;
+esac
+
+# Identical conditions for git and the tool: no user or system config.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null LC_ALL=C TZ=UTC GIT_TERMINAL_PROMPT=0
+unset GIT_DIR GIT_WORK_TREE GIT_CONFIG_PARAMETERS NO_COLOR
+LOCAL_TRUNKS="'hotfix.remote'='bench-local'"
+
+mkdir -p "$BENCH_DIR"
+BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
+WORK=$(mktemp -d)
+RESTORE=()
+cleanup() {
+  local f
+  for f in "${RESTORE[@]+"${RESTORE[@]}"}"; do
+    if [ -e "$f.bench-off" ]; then mv -f "$f.bench-off" "$f"; fi
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== cargo build --release" >&2
+(cd "$ROOT" && cargo build --release --quiet 2>"$WORK/build.log") ||
+  { cat "$WORK/build.log" >&2; exit 2; }
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/git-hotfix
+[ -x "$BIN" ] || { echo "bench: no binary at $BIN" >&2; exit 2; }
+printf '#!/bin/sh\nexit 0\n' > "$WORK/noop-pre-push"
+chmod +x "$WORK/noop-pre-push"
+RESULTS="$WORK/results.tsv"
+printf 'size\tcommits\tgraph\tcase\ttool_ms\tgit_ms\ttool_min\tgit_min\truns\n' > "$RESULTS"
+RSS="$WORK/rss.tsv"
+: > "$RSS"
+
+commits_for() {  # 10k -> 10000, 1m -> 1000000
+  case $1 in
+    *k) echo $(( ${1%k} * 1000 )) ;;
+    *m) echo $(( ${1%m} * 1000000 )) ;;
+    *[!0-9]*|'') echo "bench: bad size '$1'" >&2; exit 2 ;;
+    *) echo "$1" ;;
+  esac
+}
+
+prepare() {  # repo dir: mkrepo.sh once, then setup.py once, then the hook shims
+  local repo=$1 n=$2
+  if [ ! -d "$repo/.git" ]; then
+    echo "== building $repo ($n commits) with $MKREPO" >&2
+    "$MKREPO" "$repo" "$n"
+  fi
+  local dev odev
+  dev=$(git -C "$repo" rev-parse refs/heads/development)
+  odev=$(git -C "$repo" rev-parse refs/remotes/origin/development)
+  if [ "$dev" = "$odev" ]; then
+    echo "== adding the bench branches to $repo" >&2
+    python3 "$ROOT/bench/setup.py" "$repo" | git -C "$repo" fast-import --quiet --force --done
+    git -C "$repo" update-ref -d refs/heads/_bench_feature
+  elif [ "$(git -C "$repo" rev-list --count "$odev..$dev")" != 100 ]; then
+    echo "bench: $repo: development is neither origin/development nor the bench's; rebuild it" >&2
+    exit 2
+  fi
+  "$BIN" -C "$repo" install >/dev/null
+}
+
+set_graph() {  # repo off|on
+  local info=$1/.git/objects/info f
+  if [ "$2" = off ]; then
+    for f in "$info/commit-graph" "$info/commit-graphs"; do
+      if [ -e "$f" ]; then
+        mv -f "$f" "$f.bench-off"
+        RESTORE+=("$f")
+      fi
+    done
+  else
+    for f in "$info/commit-graph" "$info/commit-graphs"; do
+      if [ -e "$f.bench-off" ]; then mv -f "$f.bench-off" "$f"; fi
+    done
+    if [ ! -e "$info/commit-graph" ] && [ ! -e "$info/commit-graphs" ]; then
+      echo "   writing a commit-graph for $(basename "$1")" >&2
+      git -C "$1" commit-graph write --reachable --no-progress
+    fi
+  fi
+}
+
+# measure case expect_tool tool_cmd git_cmd [env assignment]
+# Both commands run in the repo ($REPO) through hyperfine -N; `expect_tool` is the tool's exit
+# status the case must give (git's must be 0).
+measure() {
+  local name=$1 expect=$2 tool=$3 gitcmd=$4 envset=${5:-}
+  local -a envargs=()
+  [ -n "$envset" ] && envargs=(env "$envset")
+  local code=0
+  (cd "$REPO" && "${envargs[@]+"${envargs[@]}"}" sh -c "$tool" >"$WORK/out" 2>&1) || code=$?
+  if [ "$code" != "$expect" ]; then
+    echo "   $name: tool exited $code, expected $expect: $(tail -3 "$WORK/out")" >&2
+    printf '%s\t%s\t%s\t%s\tNA\tNA\tNA\tNA\t0\n' "$SIZE" "$COMMITS" "$GRAPH" "$name" >> "$RESULTS"
+    return
+  fi
+  if ! (cd "$REPO" && "${envargs[@]+"${envargs[@]}"}" sh -c "$gitcmd" >/dev/null 2>"$WORK/out"); then
+    echo "   $name: git side failed: $(tail -3 "$WORK/out")" >&2
+    exit 1
+  fi
+  local -a ign=()
+  [ "$expect" != 0 ] && ign=(-i)
+  (cd "$REPO" && "${envargs[@]+"${envargs[@]}"}" hyperfine -N --style none --warmup "$WARM" \
+      -m "$MINR" -M "$MAXR" "${ign[@]+"${ign[@]}"}" --export-json "$WORK/h.json" \
+      -n tool "sh -c '$tool'" -n git "sh -c '$gitcmd'" >/dev/null 2>"$WORK/err") ||
+    { echo "   $name: hyperfine failed: $(tail -3 "$WORK/err")" >&2; exit 1; }
+  python3 - "$WORK/h.json" "$SIZE" "$COMMITS" "$GRAPH" "$name" >> "$RESULTS" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+ms = lambda x: f"{x * 1000:.2f}"
+t, g = res["tool"], res["git"]
+print("\t".join(sys.argv[2:6] + [ms(t["median"]), ms(g["median"]), ms(t["min"]), ms(g["min"]),
+                                 str(min(len(t["times"]), len(g["times"])))]))
+PY
+  tail -1 "$RESULTS" | awk -F'\t' '{printf "   %-12s tool %8s ms   git %8s ms\n", $4, $5, $6}' >&2
+}
+
+Z=0000000000000000000000000000000000000000
+for SIZE in $SIZES; do
+  N=$(commits_for "$SIZE")
+  REPO=$BENCH_DIR/r$SIZE
+  prepare "$REPO" "$N"
+  COMMITS=$(git -C "$REPO" rev-list --count --all)
+  URL=$REPO.origin.git
+  HOOK=$REPO/.git/hooks/pre-push
+  rev() { git -C "$REPO" rev-parse "$1"; }
+  S=$WORK/stdin-$SIZE
+  mkdir -p "$S"
+  echo "refs/heads/feature/bench $(rev main) refs/heads/feature/bench $Z" > "$S/unrelated"
+  echo "refs/heads/hotfix/good $(rev hotfix/good) refs/heads/hotfix/good $Z" > "$S/good"
+  echo "refs/heads/hotfix/bad $(rev hotfix/bad) refs/heads/hotfix/bad $Z" > "$S/bad"
+  echo "refs/heads/main $(rev main) refs/heads/main $(rev origin/main)" > "$S/main"
+  echo "refs/heads/development $(rev development) refs/heads/development $(rev origin/development)" > "$S/dev"
+  push() { echo "exec $HOOK origin $URL < $S/$1"; }
+  for GRAPH in $GRAPHS; do
+    set_graph "$REPO" "$GRAPH"
+    echo "== r$SIZE ($COMMITS commits), commit-graph $GRAPH" >&2
+    measure a-unrelated 0 "$(push unrelated)" "exec $WORK/noop-pre-push origin $URL < $S/unrelated"
+    for b in good bad; do
+      expect=0; [ $b = bad ] && expect=1
+      measure "b-$b" $expect "$(push $b)" \
+        "git rev-list --count \$(git merge-base --all hotfix/$b development) ^main" "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS"
+    done
+    measure c-main 1 "$(push main)" "git rev-list --first-parent --parents origin/main..main"
+    measure d-development 0 "$(push dev)" \
+      "git rev-list development ^origin/development >/dev/null; { git rev-list --no-merges development ^origin/development; git rev-list --no-merges --branches=\"hotfix/bench-*\" ^origin/main ^origin/development; } | git diff-tree --stdin -p | git patch-id --stable"
+    measure e-verify 1 "exec $BIN verify" \
+      "git rev-list --first-parent --parents main >/dev/null; git rev-list --first-parent development"
+    measure f-status 0 "exec $BIN status hotfix/good" \
+      "git for-each-ref refs/heads/hotfix/good refs/remotes/origin/hotfix/good; b=\$(git merge-base main hotfix/good); git merge-base --is-ancestor hotfix/good main; git merge-base --is-ancestor hotfix/good development; git diff --shortstat \$b hotfix/good" \
+      "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS"
+    measure f-list 0 "exec $BIN list" \
+      "git for-each-ref --format=\"%(refname) %(ahead-behind:main)\" refs/heads/hotfix/ refs/remotes/origin/hotfix/; git for-each-ref --merged development refs/heads/hotfix/ refs/remotes/origin/hotfix/" \
+      "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS"
+    if [ -x /usr/bin/time ]; then
+      rss=$(cd "$REPO" && { /usr/bin/time -v "$BIN" verify 2>&1 >/dev/null || true; } |
+        awk -F': ' '/Maximum resident set size/ {print $2}')
+      printf '%s\t%s\t%s\n' "$SIZE" "$GRAPH" "${rss:-NA}" >> "$RSS"
+    fi
+  done
+done
+
+# ---------------------------------------------------------------------------------------------
+python3 - "$RESULTS" "$RSS" "$OUT" "$BIN" "$ROOT" <<'PY'
+import csv, datetime, os, platform, re, subprocess, sys
+results, rss_file, out, binary, root = sys.argv[1:6]
+rows = list(csv.DictReader(open(results), delimiter="\t"))
+rss = [l.split("\t") for l in open(rss_file).read().splitlines() if l]
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mem = sh("free -h | awk '/^Mem:/ {print $2 \" total, \" $7 \" available\"}'")
+head = sh(f"git -C '{root}' rev-parse --short HEAD")
+dirty = " (with uncommitted changes)" if sh(f"git -C '{root}' status --porcelain -uno") else ""
+
+TARGET = {
+    "a-unrelated": 1.5, "b-good": 1.0, "b-bad": 1.0, "e-verify": 1.0,
+}
+sizes = list(dict.fromkeys(r["size"] for r in rows))
+graphs = list(dict.fromkeys(r["graph"] for r in rows))
+cases = list(dict.fromkeys(r["case"] for r in rows))
+val = {(r["case"], r["size"], r["graph"]): r for r in rows}
+commits = {r["size"]: r["commits"] for r in rows}
+
+def num(x):
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None
+
+def cell(r):
+    t, g = num(r["tool_ms"]), num(r["git_ms"])
+    if t is None:
+        return "failed", "", ""
+    return f"{t:.2f}", f"{g:.2f}", f"{t / g:.2f}"
+
+lines = []
+say = lines.append
+say("# Benchmarks")
+say("")
+say("Generated by `bench/run.sh` (see its header for what each case runs). Median wall time in ms "
+    "(hyperfine -N), tool and git measured side by side in the same run; ratio = tool / git.")
+say("")
+say(f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+say(f"- git-hotfix: {head}{dirty}, release build")
+say(f"- machine: {os.cpu_count()} CPUs ({cpu}), memory {mem}, {platform.system()} {platform.release()}")
+say(f"- {sh('git --version')}, {sh('hyperfine --version')}")
+say(f"- histories: " + ", ".join(f"r{s} = {int(commits[s]):,} commits" for s in sizes))
+say("")
+hdr = ["case", "size"]
+for g in graphs:
+    hdr += [f"tool ({g})", f"git ({g})", f"ratio ({g})"]
+hdr += ["target"]
+say("| " + " | ".join(hdr) + " |")
+say("|" + "|".join(["---"] * 2 + ["---:"] * (3 * len(graphs)) + ["---"]) + "|")
+for c in cases:
+    for s in sizes:
+        cells = [c, s]
+        for g in graphs:
+            r = val.get((c, s, g))
+            cells += list(cell(r)) if r else ["", "", ""]
+        t = TARGET.get(c)
+        cells.append(f"≤ {t}×" if t else "scales with the push")
+        say("| " + " | ".join(cells) + " |")
+say("")
+# Scaling: largest size against the smallest, per case and graph mode (targets b, c, d: <= 1.5).
+if len(sizes) > 1:
+    lo, hi = sizes[0], sizes[-1]
+    say(f"Scaling, tool time at {hi} / tool time at {lo} (target for b, c, d: ≤ 1.5):")
+    say("")
+    say("| case | " + " | ".join(f"graph {g}" for g in graphs) + " |")
+    say("|---|" + "|".join(["---:"] * len(graphs)) + "|")
+    for c in cases:
+        cells = [c]
+        for g in graphs:
+            a, b = val.get((c, lo, g)), val.get((c, hi, g))
+            x, y = (num(a["tool_ms"]) if a else None), (num(b["tool_ms"]) if b else None)
+            cells.append(f"{y / x:.2f}" if x and y else "")
+        say("| " + " | ".join(cells) + " |")
+    say("")
+if rss:
+    say("Peak RSS of `git hotfix verify` (`/usr/bin/time -v`, maximum resident set size):")
+    say("")
+    say("| size | graph | peak RSS |")
+    say("|---|---|---:|")
+    for size, graph, kb in rss:
+        say(f"| {size} | {graph} | {int(kb) / 1024:.1f} MiB |" if kb.isdigit() else f"| {size} | {graph} | n/a |")
+    say("")
+text = "\n".join(lines)
+print(text)
+if out != "-":
+    notes = ""
+    if os.path.exists(out):
+        old = open(out).read()
+        i = old.find("<!-- notes -->")
+        if i >= 0:
+            notes = old[i:]
+    with open(out, "w") as f:
+        f.write(text + "\n" + (notes or "<!-- notes -->\n"))
+    print(f"\nwritten to {out}", file=sys.stderr)
+PY
