@@ -7,6 +7,7 @@
 //! that the user committed the merge and goes on, `--abort` puts every branch back. The file is
 //! never trusted blindly: a branch that moved since is reported, and nothing is touched.
 
+use crate::checks;
 use crate::commands::{Context, check};
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
@@ -167,7 +168,7 @@ fn begin(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
     }
 
     let trunks = ctx.trunks()?;
-    let found = workflow::hotfix_findings(ctx, &trunks, &branch, tip)?;
+    let found = checks::hotfix_branch(ctx, &trunks, &branch, tip)?;
     output::violations(&found);
     let errors = found.iter().filter(|v| v.is_error()).count();
     if errors > 0 {

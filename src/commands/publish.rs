@@ -2,6 +2,7 @@
 //! and point at (or, with `gh`, create) the pull request into the branch the process says is
 //! next: main first, development once main has it.
 
+use crate::checks;
 use crate::commands::Context;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -96,7 +97,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         }
     };
 
-    let mut found = workflow::hotfix_findings(&ctx, &trunks, &branch, tip)?;
+    let mut found = checks::hotfix_branch(&ctx, &trunks, &branch, tip)?;
     if target == Target::Development && !in_main {
         found.push(
             Violation::error(

@@ -36,8 +36,12 @@ pub fn check_base<G: Graph>(
             )),
         );
     }
-    // Rebasing onto main, as the error says, also cures being behind: say it once.
-    if found.is_empty() && !graph.is_ancestor(trunks.main, tip)? {
+    // Rebasing onto main, as the error says, also cures being behind: say it once. A hotfix
+    // main already contains is behind by its own merge: that is no news either.
+    if found.is_empty()
+        && !graph.is_ancestor(trunks.main, tip)?
+        && !graph.is_ancestor(tip, trunks.main)?
+    {
         found.push(
             Violation::warning(
                 Rule::R2,
@@ -104,6 +108,14 @@ mod tests {
         let found = check_base(&history(), "hotfix/stale", "stale", &trunks()).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_hotfix_main_already_contains_is_not_called_behind() {
+        let mut g = history();
+        g.commit("merged", &["m2", "good"], "Merge branch 'hotfix/good'");
+        let t = Trunks { main: "merged", ..trunks() };
+        assert_eq!(check_base(&g, "hotfix/good", "good", &t).unwrap(), vec![]);
     }
 
     #[test]
