@@ -405,8 +405,11 @@ fn pr_into_development_accepts_the_true_back_merge_of_a_merged_hotfix() {
 #[test]
 fn pr_into_development_rejects_a_hotfix_not_on_main_yet() {
     let t = TestRepo::new();
-    let tip = branch(&t, "hotfix/fix-e", "main", &[("src/e.txt", "Fix e")]);
+    let tip =
+        branch(&t, "hotfix/fix-e", "main", &[("src/e.txt", "Fix e"), ("src/e2.txt", "Fix e more")]);
     push(&t, &["hotfix/fix-e"]);
+    // A stale local copy of the branch is the same branch: reported once, at the head.
+    t.git(&["reset", "-q", "--hard", "HEAD~1"]);
     let run = pr(&t, "origin/development", "origin/hotfix/fix-e").code(1);
     assert_blocks(&run, &[("R8", &tip)]);
     run.stderr_has(&["before main"]);

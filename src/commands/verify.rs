@@ -299,8 +299,13 @@ fn verify_pr(ctx: &Context, base: &str, head: &str, head_name: Option<&str>) -> 
         }
         Trunk::Development => {
             let main = ctx.trunks()?.main;
-            let mut hotfixes: Vec<_> =
-                ctx.hotfix_branches()?.into_iter().filter(|h| h.tip != head_tip).collect();
+            // The head stands for its own branch, local or remote-tracking, whatever their tips.
+            let remote_name = format!("{}/{name}", config.remote);
+            let mut hotfixes: Vec<_> = ctx
+                .hotfix_branches()?
+                .into_iter()
+                .filter(|h| h.tip != head_tip && h.name != name && h.name != remote_name)
+                .collect();
             if is_hotfix {
                 report.violations.extend(config.naming.check(&name));
                 hotfixes.push(Hotfix { name: name.clone(), tip: head_tip });

@@ -157,8 +157,8 @@ fn check_copies<G: Graph>(
         match parents.as_slice() {
             [_] => sources.push((Diff::Commit(commit), Source::Commit(commit))),
             [first, merged, ..] => {
-                if arriving_set.contains(merged) || graph.is_ancestor(*merged, push.new)? {
-                    continue; // the merged branch is on development as itself
+                if arriving_set.contains(merged) {
+                    continue; // the merged branch arrives as itself (one already there is a release below)
                 }
                 let label = merged_branch(&graph.message(commit)?)
                     .unwrap_or_else(|| format!("merged by {}", graph.short(commit)));
@@ -171,11 +171,8 @@ fn check_copies<G: Graph>(
         }
     }
     for hotfix in push.hotfixes {
-        if arriving_set.contains(&hotfix.tip)
-            || graph.is_ancestor(hotfix.tip, push.new)?
-            || graph.is_ancestor(hotfix.tip, push.main)?
-        {
-            continue; // on development as itself, or its merge on main is already a source
+        if arriving_set.contains(&hotfix.tip) || graph.is_ancestor(hotfix.tip, push.main)? {
+            continue; // arrives as itself, or its merge on main is already a source
         }
         if let Some(&base) = graph.merge_bases(hotfix.tip, push.main)?.first() {
             sources
