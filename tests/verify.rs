@@ -161,7 +161,7 @@ fn every_violation_on_main_is_listed_and_nothing_else() {
         "Direct fix on main",
         "hotfix/Bad_Name",
         "brings development commits",
-        "git hotfix verify <commit>..<branch>",
+        "give a range as well: <commit>..<branch>",
     ]);
     // The merges classified against development as it stood are not flagged: with today's
     // development, the early hotfix merge would look like it brought development's commits.

@@ -145,7 +145,7 @@ fn finish(report: &Report, json: bool) -> Result<()> {
             report.scope
         ));
         if report.whole_line {
-            err = err.hint("to check only what came after a known good point, give a range: git hotfix verify <commit>..<branch>");
+            err = err.hint("to check only what came after a known good point, give a range as well: <commit>..<branch>");
         }
         return Err(err);
     }
