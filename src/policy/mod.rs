@@ -7,6 +7,7 @@
 pub mod ancestry;
 pub mod backmerge;
 pub mod graph;
+pub mod history;
 pub mod message;
 pub mod naming;
 pub mod protect;
