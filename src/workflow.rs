@@ -9,7 +9,6 @@ use crate::git_cli::Git;
 use crate::output;
 use crate::policy::Graph;
 use crate::repo::Head;
-use gix::ObjectId;
 use std::process::Output;
 
 /// The hotfix branch a command acts on: the one named, else the one checked out. Either way it
@@ -161,12 +160,6 @@ pub fn delete_remote_branch(ctx: &Context, branch: &str) -> Result<()> {
     }
     Err(Error::refused(format!("could not delete '{branch}' on {remote} (Git's message is above)"))
         .hint(format!("fix that, then delete it with: git push {remote} --delete {branch}")))
-}
-
-/// `abc1234 Subject of the commit`, for messages.
-pub fn describe(ctx: &Context, id: ObjectId) -> String {
-    let subject = ctx.repo.subject(id).unwrap_or_default();
-    format!("{} {subject}", ctx.repo.short(id))
 }
 
 /// How the checks name main or development: `origin/main` when the remote-tracking ref exists

@@ -12,7 +12,7 @@ use crate::commands::{Context, check};
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
 use crate::output::{self, note, say};
-use crate::policy::Graph;
+use crate::policy::{CommitRef, Graph};
 use crate::repo::Head;
 use crate::workflow;
 use gix::ObjectId;
@@ -229,7 +229,8 @@ fn plan_trunk(ctx: &Context, name: &str, push: bool) -> Result<Trunk> {
         }
         (Some(l), Some(t)) => {
             let extra = ctx.repo.commits(&[l], &[t], false)?;
-            let example = extra.last().map(|&c| workflow::describe(ctx, c)).unwrap_or_default();
+            let example = extra.last().map(|&c| CommitRef::of(&ctx.repo, c)).transpose()?;
+            let example = example.map(|c| c.to_string()).unwrap_or_default();
             return Err(Error::refused(format!(
                 "local '{name}' and {remote}/{name} have diverged: '{name}' has {} commit(s) that {remote}/{name} lacks (first: {example})",
                 extra.len()
@@ -451,7 +452,9 @@ fn mismatches(ctx: &Context, state: &State, aborting: bool) -> Result<Vec<String
     let tip = parse(ctx, &state.tip)?;
     let mut problems = Vec::new();
     let describe = |id: Option<ObjectId>| match id {
-        Some(id) => workflow::describe(ctx, id),
+        Some(id) => {
+            CommitRef::of(&ctx.repo, id).map_or_else(|_| ctx.repo.short(id), |c| c.to_string())
+        }
         None => "nowhere (deleted)".to_owned(),
     };
     let hotfix = ctx.repo.resolve_ref(&format!("refs/heads/{}", state.branch))?;
@@ -664,7 +667,7 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
     for trunk in [&state.main, &state.development] {
         let what = match trunk.now.as_deref() {
             Some(now) if now != trunk.start => {
-                format!("merged: {}", workflow::describe(ctx, parse(ctx, now)?))
+                format!("merged: {}", CommitRef::of(&ctx.repo, parse(ctx, now)?)?)
             }
             _ => "already had it".to_owned(),
         };

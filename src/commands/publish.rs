@@ -244,8 +244,10 @@ fn create_with_gh(
 fn pull_request_text(ctx: &Context, request: &Request<'_>) -> Result<(String, String)> {
     let Request { branch, tip, base, base_tip, target } = *request;
     let commits = ctx.repo.commits(&[tip], &[base_tip], false)?;
-    let listing: Vec<String> =
-        commits.iter().map(|&c| format!("- {}", workflow::describe(ctx, c))).collect();
+    let mut listing = Vec::new();
+    for &commit in &commits {
+        listing.push(format!("- {} {}", ctx.repo.short(commit), ctx.repo.subject(commit)?));
+    }
     let (main, development) = (&ctx.config.main, &ctx.config.development);
     let (title, intro, checklist) = match target {
         Target::Main => {

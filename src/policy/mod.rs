@@ -76,6 +76,13 @@ impl CommitRef {
     }
 }
 
+/// `abc1234 "Subject of the commit"`, for messages.
+impl fmt::Display for CommitRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} \"{}\"", self.id, self.subject)
+    }
+}
+
 /// One broken rule: what, where, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
