@@ -249,15 +249,7 @@ fn is_release<G: Graph>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::graph::fake::FakeGraph;
-    use regex::Regex;
-
-    fn naming() -> Naming {
-        Naming {
-            prefix: "hotfix/".into(),
-            pattern: Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
-        }
-    }
+    use crate::policy::graph::fake::{FakeGraph, naming};
 
     /// root ─ m1 (main base); development d1 off m1; hotfix/a: h1 ─ h2 off m1, merged into main as M.
     fn base() -> FakeGraph {

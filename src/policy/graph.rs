@@ -95,6 +95,14 @@ pub mod fake {
     }
     impl std::error::Error for Never {}
 
+    /// The default naming rule: `hotfix/` and SPEC's pattern.
+    pub fn naming() -> crate::policy::Naming {
+        crate::policy::Naming {
+            prefix: "hotfix/".into(),
+            pattern: regex::Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
+        }
+    }
+
     #[derive(Default)]
     pub struct FakeGraph {
         commits: BTreeMap<&'static str, (Vec<&'static str>, String, String)>,
