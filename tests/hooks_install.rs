@@ -108,7 +108,7 @@ fn chained_to_a_stand_in(t: &TestRepo, repo: &Path, hook: &Path) -> (String, Pat
     std::fs::remove_file(&copy).unwrap();
     let fake_dir = t.tmp.path().join("fake-bin");
     write_hook(&fake_dir.join("git-hotfix"), FAKE_GIT_HOTFIX.as_bytes(), 0o755);
-    let path = format!("{}:{}", fake_dir.display(), path_without_git_hotfix(&t));
+    let path = format!("{}:{}", fake_dir.display(), path_without_git_hotfix(t));
     (path, t.tmp.path().join("hook.log"))
 }
 
