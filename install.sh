@@ -6,13 +6,22 @@
 #   <prefix>/share/zsh/site-functions/_git-hotfix, <prefix>/share/fish/vendor_completions.d/
 # then installs the hooks into REPO with `git hotfix install`.
 #
-# Usage: ./install.sh [REPO]        PREFIX=/usr/local ./install.sh   (default PREFIX: ~/.local)
+# Usage: ./install.sh [REPO]        PREFIX=/usr/local ./install.sh
+# Default PREFIX: ~/.local, or ~/.cargo when ~/.local/bin is not on PATH but ~/.cargo/bin is
+# (a machine set up by rustup), so that `git hotfix` works straight away.
 # REPO defaults to the repository of the current directory, unless that is this source tree.
 # Running it again is safe: every step replaces its own previous result and nothing else.
 set -eu
 
 src=$(cd "$(dirname "$0")" && pwd)
-prefix=${PREFIX:-$HOME/.local}
+on_path() { case ":$PATH:" in *":$1:"*) return 0 ;; *) return 1 ;; esac; }
+if [ -n "${PREFIX:-}" ]; then
+  prefix=$PREFIX
+elif ! on_path "$HOME/.local/bin" && on_path "$HOME/.cargo/bin"; then
+  prefix=$HOME/.cargo
+else
+  prefix=$HOME/.local
+fi
 bin="$prefix/bin"
 
 command -v cargo >/dev/null 2>&1 || { echo "install.sh: cargo is required (https://rustup.rs)" >&2; exit 2; }
@@ -34,10 +43,7 @@ mv -f "$bin/.git-hotfix.tmp" "$bin/git-hotfix"
 "$bin/git-hotfix" completions fish >"$prefix/share/fish/vendor_completions.d/git-hotfix.fish"
 echo "installed $bin/git-hotfix, its man page and shell completions"
 
-case ":$PATH:" in
-  *":$bin:"*) ;;
-  *) echo "note: $bin is not on your PATH; add it, e.g.: export PATH=\"$bin:\$PATH\"" ;;
-esac
+on_path "$bin" || echo "note: $bin is not on your PATH; add it, e.g.: export PATH=\"$bin:\$PATH\""
 
 if [ $# -gt 0 ]; then
   repo=$1

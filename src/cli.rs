@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// Start, publish, finish and clean up hotfixes the way the team's process says, and refuse,
 /// from Git's own hooks, every way of getting it wrong.
 #[derive(Debug, Parser)]
-#[command(name = "git-hotfix", bin_name = "git hotfix", version, propagate_version = true)]
+#[command(name = "git-hotfix", version, propagate_version = true)]
 #[command(
     after_help = "Exit status: 0 success, 1 a rule was broken or the operation was refused, \
 2 usage, configuration or environment error."
@@ -20,4 +20,13 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments; help and errors say `git hotfix`, as people type it.
+    pub fn parse_args() -> Result<Self, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Self::command().bin_name("git hotfix").try_get_matches()?;
+        Self::from_arg_matches(&matches)
+    }
 }

@@ -3,7 +3,7 @@
 //!
 //! Inside a hook, Git exports `GIT_DIR`, `GIT_INDEX_FILE` and (server side) the quarantine
 //! variables; they must reach a `git` that works on the same repository and must never reach
-//! one that works on another. [`Git::here`] keeps them, [`Git::at`] removes them.
+//! one that works on another. [`Git::here`] keeps them, [`Sandboxed`] removes them.
 
 use crate::error::{Error, Result};
 use crate::policy::size::DiffSize;
@@ -41,31 +41,17 @@ pub fn executable() -> Result<&'static Path> {
     })
 }
 
-/// A way to run `git` for one repository.
-#[derive(Debug, Clone)]
-pub struct Git {
-    dir: Option<PathBuf>,
-}
+/// `git` for the repository of the current directory and environment (hooks included).
+#[derive(Debug, Clone, Copy)]
+pub struct Git;
 
 impl Git {
-    /// `git` for the repository of the current directory and environment (hooks included).
     pub fn here() -> Self {
-        Self { dir: None }
-    }
-
-    /// `git` for the repository at `dir`, ignoring the repository Git exported to us.
-    pub fn at(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: Some(dir.into()) }
+        Self
     }
 
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Command> {
         let mut cmd = Command::new(executable()?);
-        if let Some(dir) = &self.dir {
-            cmd.current_dir(dir);
-            for var in REPOSITORY_VARS {
-                cmd.env_remove(var);
-            }
-        }
         cmd.args(args);
         Ok(cmd)
     }

@@ -13,11 +13,10 @@ mod policy;
 mod repo;
 mod workflow;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::Cli::parse_args() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

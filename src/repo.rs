@@ -262,10 +262,36 @@ impl Repo {
         Ok(size)
     }
 
-    /// Seconds since the epoch at which `id` was committed.
+    /// Seconds since the epoch at which `id` was committed (from the commit-graph when there is one).
     pub fn commit_time(&self, id: ObjectId) -> Result<i64> {
+        if let Some(commit) = self.graph_cache().and_then(|graph| graph.commit_by_id(id))
+            && let Ok(seconds) = i64::try_from(commit.committer_timestamp())
+        {
+            return Ok(seconds);
+        }
         let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
         Ok(commit.time().map_err(fail("cannot read commit"))?.seconds)
+    }
+
+    /// `git rev-list --first-parent tip --not hidden`, newest first, each commit with its
+    /// committer time, read as it is consumed: for lines too long to hold in memory
+    /// (development's, after years of merges).
+    pub fn first_parent_line(
+        &self,
+        tip: ObjectId,
+        hidden: &[ObjectId],
+    ) -> Result<impl Iterator<Item = Result<(ObjectId, i64)>> + '_> {
+        let walk = self
+            .inner
+            .rev_walk([tip])
+            .with_hidden(hidden.iter().copied())
+            .first_parent_only()
+            .all()
+            .map_err(fail("cannot walk history"))?;
+        Ok(walk.map(move |info| {
+            let id = info.map_err(fail("cannot walk history"))?.id;
+            Ok((id, self.commit_time(id)?))
+        }))
     }
 
     /// The team's configuration: `.githotfix.toml` from the work tree, or in a bare repository
@@ -378,6 +404,52 @@ impl Graph for Repo {
             }
             Ok(false)
         })
+    }
+
+    fn ancestors_among(
+        &self,
+        tip: ObjectId,
+        candidates: &[ObjectId],
+    ) -> Result<std::collections::HashSet<ObjectId>> {
+        // Asked one by one, each question stops early; one walk from `tip` reads everything down
+        // to the oldest candidate (to the root when one is not an ancestor), so it pays only
+        // for many questions — over a long history there are hundreds.
+        const ONE_BY_ONE: usize = 4;
+        let mut wanted: std::collections::HashSet<ObjectId> = candidates.iter().copied().collect();
+        let mut found = std::collections::HashSet::new();
+        if wanted.len() <= ONE_BY_ONE {
+            for id in wanted {
+                if self.is_ancestor(id, tip)? {
+                    found.insert(id);
+                }
+            }
+            return Ok(found);
+        }
+        let graph = self.graph_cache();
+        // Nothing with a generation below every candidate's can lead to one.
+        let floor = graph.and_then(|g| {
+            wanted.iter().map(|id| g.commit_by_id(id).map(|c| c.generation())).min().flatten()
+        });
+        let walk = self
+            .inner
+            .rev_walk([tip])
+            .selected(move |id| match (graph, floor) {
+                (Some(g), Some(floor)) => {
+                    g.commit_by_id(id).is_none_or(|c| c.generation() >= floor)
+                }
+                _ => true,
+            })
+            .map_err(fail("cannot walk history"))?;
+        for info in walk {
+            let id = info.map_err(fail("cannot walk history"))?.id;
+            if wanted.remove(&id) {
+                found.insert(id);
+                if wanted.is_empty() {
+                    break;
+                }
+            }
+        }
+        Ok(found)
     }
 
     fn merge_bases(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {

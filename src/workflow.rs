@@ -2,15 +2,13 @@
 //! checks that protect uncommitted work, a fetch that survives being offline, pushes whose
 //! messages reach the user, and the tip kept in config after a branch is deleted.
 
-use crate::checks;
 use crate::commands::Context;
 use crate::error::{Error, Result};
 use crate::forge::redact;
 use crate::git_cli::Git;
 use crate::output;
-use crate::policy::{Graph, Rule, Trunks, Violation};
+use crate::policy::Graph;
 use crate::repo::Head;
-use gix::ObjectId;
 use std::process::Output;
 
 /// The hotfix branch a command acts on: the one named, else the one checked out. Either way it
@@ -40,21 +38,6 @@ pub fn hotfix_to_act_on(ctx: &Context, given: Option<&str>, command: &str) -> Re
         .hint(usage));
     }
     Ok(name.to_owned())
-}
-
-/// The pre-push checks for a hotfix (R1, R2, R6). Once main contains the hotfix, main is
-/// ahead of it by the merge: the "behind main" warning is then noise and is dropped.
-pub fn hotfix_findings(
-    ctx: &Context,
-    trunks: &Trunks<'_, ObjectId>,
-    branch: &str,
-    tip: ObjectId,
-) -> Result<Vec<Violation>> {
-    let mut found = checks::hotfix_branch(ctx, trunks, branch, tip)?;
-    if ctx.repo.is_ancestor(tip, trunks.main)? {
-        found.retain(|v| v.is_error() || v.rule != Rule::R2);
-    }
-    Ok(found)
 }
 
 /// Refuses a bare repository: these commands switch branches and merge.
@@ -177,12 +160,6 @@ pub fn delete_remote_branch(ctx: &Context, branch: &str) -> Result<()> {
     }
     Err(Error::refused(format!("could not delete '{branch}' on {remote} (Git's message is above)"))
         .hint(format!("fix that, then delete it with: git push {remote} --delete {branch}")))
-}
-
-/// `abc1234 Subject of the commit`, for messages.
-pub fn describe(ctx: &Context, id: ObjectId) -> String {
-    let subject = ctx.repo.subject(id).unwrap_or_default();
-    format!("{} {subject}", ctx.repo.short(id))
 }
 
 /// How the checks name main or development: `origin/main` when the remote-tracking ref exists

@@ -34,7 +34,8 @@ fn refuses_before_the_back_merge_into_development() {
     let tip = published(&t);
     t.merge_on_host(BRANCH, "main");
     t.hotfix(&["cleanup", BRANCH]).code(1).stderr_has(&[
-        "in origin/main but not in origin/development (R7",
+        "R7 sync",
+        "is in origin/main but not in origin/development",
         "git hotfix publish --to development",
     ]);
     assert_eq!(t.rev(BRANCH), tip);
@@ -99,7 +100,7 @@ fn force_warns_and_deletes_an_unmerged_hotfix() {
     let t = TestRepo::new();
     let tip = published(&t);
     t.hotfix(&["cleanup", "--force"]).ok().stderr_has(&[
-        "warning: --force: deleting although",
+        "warning: --force: deleting anyway",
         "not merged into origin/main",
         &format!("git branch {BRANCH} {tip}"),
     ]);

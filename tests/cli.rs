@@ -44,3 +44,37 @@ fn usage_errors_exit_2() {
     t.hotfix(&["--version"]).ok();
     t.hotfix(&["start", "-h"]).ok().stdout_has(&["--no-fetch"]);
 }
+
+/// Completes `words` the way Git's bash completion does for `git hotfix …`: it sets `words`,
+/// `cword`, `cur` and `prev` and calls `_git_hotfix`.
+fn complete_git_hotfix(t: &TestRepo, words: &[&str]) -> String {
+    let script = t.hotfix(&["completions", "bash"]).ok().stdout;
+    let file = t.tmp.path().join("completion.bash");
+    std::fs::write(&file, script).unwrap();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let driver = format!(
+        "source '{}'\nwords=({})\ncword=$((${{#words[@]}} - 1))\ncur=${{words[cword]}}\nprev=${{words[cword-1]}}\n_git_hotfix\necho \"${{COMPREPLY[*]}}\"\n",
+        file.display(),
+        quoted.join(" ")
+    );
+    t.run_with("bash", t.tmp.path(), &["-c", &driver], &[]).ok().stdout
+}
+
+#[test]
+fn git_hotfix_tab_completes_subcommands_and_their_arguments() {
+    let t = TestRepo::new();
+    let subcommands = complete_git_hotfix(&t, &["git", "hotfix", "st"]);
+    assert_eq!(subcommands.split_whitespace().collect::<Vec<_>>(), ["start", "status"]);
+    let items = complete_git_hotfix(&t, &["git", "hotfix", "check", "post"]);
+    assert_eq!(items.trim(), "post-mortem");
+    let flags = complete_git_hotfix(&t, &["git", "hotfix", "publish", "--d"]);
+    assert_eq!(flags.trim(), "--dry-run");
+}
+
+#[test]
+fn completions_exist_for_zsh_and_fish_and_the_man_page_renders() {
+    let t = TestRepo::new();
+    t.hotfix(&["completions", "zsh"]).ok().stdout_has(&["#compdef git-hotfix"]);
+    t.hotfix(&["completions", "fish"]).ok().stdout_has(&["complete -c git-hotfix"]);
+    t.hotfix(&["man"]).ok().stdout_has(&[".TH git-hotfix", "start"]);
+}

@@ -21,18 +21,24 @@ fn write_hook(path: &Path, content: &[u8], mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// `PATH` as the test process has it, without the directory of the built binary: hooks run
-/// with it find `git` but no `git-hotfix`.
-fn path_without_git_hotfix() -> String {
-    let bin_dir = Path::new(BIN).parent().unwrap();
+/// `PATH` as the test process has it, minus every directory that holds a `git-hotfix` (the
+/// built one, or one installed on this machine), plus a directory with just `git` in case one
+/// of those held it too: hooks run with it find `git` but no `git-hotfix`.
+fn path_without_git_hotfix(t: &TestRepo) -> String {
+    let git = which_git();
+    let git_only = t.tmp.path().join("git-only");
+    std::fs::create_dir_all(&git_only).unwrap();
+    std::os::unix::fs::symlink(&git, git_only.join("git")).unwrap();
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path).filter(|d| d != bin_dir).collect();
-    let joined = std::env::join_paths(dirs).unwrap().into_string().unwrap();
-    assert!(
-        !std::env::split_paths(&joined).any(|d| d.join("git-hotfix").exists()),
-        "git-hotfix is installed on this machine's PATH: {joined}"
-    );
-    joined
+    let mut dirs = vec![git_only];
+    dirs.extend(std::env::split_paths(&path).filter(|d| !d.join("git-hotfix").exists()));
+    std::env::join_paths(dirs).unwrap().into_string().unwrap()
+}
+
+/// The `git` this test process finds on its `PATH`.
+fn which_git() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path).map(|d| d.join("git")).find(|g| g.exists()).expect("git on PATH")
 }
 
 /// A copy of the binary at `dir/git-hotfix`, to install from and then move or delete.
@@ -102,7 +108,7 @@ fn chained_to_a_stand_in(t: &TestRepo, repo: &Path, hook: &Path) -> (String, Pat
     std::fs::remove_file(&copy).unwrap();
     let fake_dir = t.tmp.path().join("fake-bin");
     write_hook(&fake_dir.join("git-hotfix"), FAKE_GIT_HOTFIX.as_bytes(), 0o755);
-    let path = format!("{}:{}", fake_dir.display(), path_without_git_hotfix());
+    let path = format!("{}:{}", fake_dir.display(), path_without_git_hotfix(t));
     (path, t.tmp.path().join("hook.log"))
 }
 
@@ -284,7 +290,7 @@ fn a_binary_path_with_spaces_and_quotes_works_without_path() {
     let text = std::fs::read_to_string(hooks(&t).join("prepare-commit-msg")).unwrap();
     assert!(text.contains("/my tools/it'\\''s here/git-hotfix'"), "{text}");
     // A GUI client's short PATH: only the recorded absolute path can reach the binary.
-    let env = [("PATH", path_without_git_hotfix())];
+    let env = [("PATH", path_without_git_hotfix(&t))];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     t.write("src/app.txt", "changed\n");
     t.git(&["add", "."]);
@@ -302,7 +308,7 @@ fn a_missing_binary_fails_loudly_unless_path_has_one() {
     t.git(&["switch", "-q", "-c", "feature/x"]);
     t.write("src/app.txt", "changed\n");
     t.git(&["add", "."]);
-    let path = path_without_git_hotfix();
+    let path = path_without_git_hotfix(&t);
     t.run_with("git", &t.work, &["commit", "-m", "Feature"], &[("PATH", path.as_str())])
         .code(1)
         .stderr_has(&["cannot check this commit", "is missing and git-hotfix is not on PATH"]);

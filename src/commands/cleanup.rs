@@ -7,7 +7,7 @@ use crate::commands::{Context, check};
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
 use crate::output::{self, note, say};
-use crate::policy::Graph;
+use crate::policy::{CommitRef, Graph, Rule, Violation};
 use crate::repo::Head;
 use crate::workflow;
 
@@ -51,45 +51,35 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
     let trunks = ctx.trunks()?;
     let main_label = workflow::trunk_label(&ctx, &ctx.config.main)?;
     let development_label = workflow::trunk_label(&ctx, &ctx.config.development)?;
+    // R7 asks for both before a hotfix may go: main has it, and so does development.
     let mut missing = Vec::new();
     let copies = [(branch.clone(), local), (format!("{remote}/{branch}"), tracking)];
     for (label, id) in copies.iter().filter_map(|(l, id)| id.map(|id| (l, id))) {
-        if !ctx.repo.is_ancestor(id, trunks.main)? {
-            missing.push((
-                format!(
-                    "{label} ({}) is not merged into {main_label}",
-                    workflow::describe(&ctx, id)
-                ),
-                "open its pull request into main: git hotfix publish".to_owned(),
-            ));
+        let problem = if !ctx.repo.is_ancestor(id, trunks.main)? {
+            Violation::error(Rule::R7, label, format!("'{label}' is not merged into {main_label}"))
+                .fix("open its pull request into main: git hotfix publish")
         } else if !trunks.development.map_or(Ok(false), |d| ctx.repo.is_ancestor(id, d))? {
-            missing.push((
-                format!(
-                    "{label} ({}) is in {main_label} but not in {development_label} (R7 sync)",
-                    workflow::describe(&ctx, id)
-                ),
-                "merge it into development first: git hotfix publish --to development".to_owned(),
-            ));
-        }
+            Violation::error(
+                Rule::R7,
+                label,
+                format!("'{label}' is in {main_label} but not in {development_label}"),
+            )
+            .fix("merge it into development first: git hotfix publish --to development")
+        } else {
+            continue;
+        };
+        missing.push(problem.at(CommitRef::of(&ctx.repo, id)?));
     }
     if !missing.is_empty() {
         if !args.force {
-            let mut err = Error::refused(format!(
-                "'{branch}' was not deleted: {}",
-                missing.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join("; ")
-            ));
-            for (_, fix) in &missing {
-                err = err.hint(fix.clone());
-            }
-            return Err(err.hint(format!(
+            output::violations(&missing);
+            return Err(Error::refused(format!("'{branch}' was not deleted")).hint(format!(
                 "to delete it anyway, losing what the trunks lack: git hotfix cleanup --force {branch}"
             )));
         }
-        for (problem, _) in &missing {
-            output::warn(format!("--force: deleting although {problem}"));
-        }
+        output::violations(&missing);
         output::warn(format!(
-            "--force: if that was a mistake, bring the branch back with: git branch {branch} {tip}"
+            "--force: deleting anyway; if that was a mistake, bring the branch back with: git branch {branch} {tip}"
         ));
     }
 

@@ -16,24 +16,39 @@ pub fn run(args: &CompletionsArgs) -> Result<()> {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "git-hotfix", &mut out);
+    let mut script = String::from_utf8_lossy(&out).into_owned();
     if args.shell == clap_complete::Shell::Bash {
-        // Git's own bash completion completes `git hotfix <TAB>` by calling `_git_hotfix`.
-        out.extend_from_slice(BASH_GIT_BRIDGE.as_bytes());
+        // clap_complete names the cases of a hyphenated program's subcommands
+        // `git__subcmd__hotfix__…` but computes `git__hotfix__…` when it walks the words: make
+        // them agree, or nothing after the subcommand completes.
+        script = script.replace("git__subcmd__hotfix", "git__hotfix");
+        script.push_str(&bash_git_bridge(&script)?);
     }
-    crate::output::say(String::from_utf8_lossy(&out).trim_end());
+    crate::output::say(script.trim_end());
     Ok(())
 }
 
-/// Lets `git hotfix <TAB>` reuse the generated `git-hotfix` completion.
-const BASH_GIT_BRIDGE: &str = r#"
-_git_hotfix() {
-    local COMP_WORDS=(git-hotfix "${words[@]:2}")
+/// Git's own bash completion completes `git hotfix <TAB>` by calling `_git_hotfix` (loading
+/// `git-hotfix` from the completion directories first if needed): hand the words after
+/// `git` to the function clap generated for `git-hotfix`.
+fn bash_git_bridge(script: &str) -> Result<String> {
+    let function = script
+        .split("complete -F ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .ok_or_else(|| Error::env("the generated bash completion has no `complete -F` line"))?;
+    Ok(format!(
+        r#"
+_git_hotfix() {{
+    local COMP_WORDS=(git-hotfix "${{words[@]:2}}")
     local COMP_CWORD=$((cword - 1))
-    local COMP_LINE="git-hotfix ${words[*]:2}"
-    local COMP_POINT=${#COMP_LINE}
-    _git-hotfix git-hotfix "${cur}" "${prev}"
+    local COMP_LINE="git-hotfix ${{words[*]:2}}"
+    local COMP_POINT=${{#COMP_LINE}}
+    {function} git-hotfix "${{cur}}" "${{prev}}"
+}}
+"#
+    ))
 }
-"#;
 
 pub fn man() -> Result<()> {
     let mut out = Vec::new();

@@ -7,11 +7,12 @@
 //! that the user committed the merge and goes on, `--abort` puts every branch back. The file is
 //! never trusted blindly: a branch that moved since is reported, and nothing is touched.
 
+use crate::checks;
 use crate::commands::{Context, check};
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
 use crate::output::{self, note, say};
-use crate::policy::Graph;
+use crate::policy::{CommitRef, Graph};
 use crate::repo::Head;
 use crate::workflow;
 use gix::ObjectId;
@@ -167,7 +168,7 @@ fn begin(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
     }
 
     let trunks = ctx.trunks()?;
-    let found = workflow::hotfix_findings(ctx, &trunks, &branch, tip)?;
+    let found = checks::hotfix_branch(ctx, &trunks, &branch, tip)?;
     output::violations(&found);
     let errors = found.iter().filter(|v| v.is_error()).count();
     if errors > 0 {
@@ -228,7 +229,8 @@ fn plan_trunk(ctx: &Context, name: &str, push: bool) -> Result<Trunk> {
         }
         (Some(l), Some(t)) => {
             let extra = ctx.repo.commits(&[l], &[t], false)?;
-            let example = extra.last().map(|&c| workflow::describe(ctx, c)).unwrap_or_default();
+            let example = extra.last().map(|&c| CommitRef::of(&ctx.repo, c)).transpose()?;
+            let example = example.map(|c| c.to_string()).unwrap_or_default();
             return Err(Error::refused(format!(
                 "local '{name}' and {remote}/{name} have diverged: '{name}' has {} commit(s) that {remote}/{name} lacks (first: {example})",
                 extra.len()
@@ -450,7 +452,9 @@ fn mismatches(ctx: &Context, state: &State, aborting: bool) -> Result<Vec<String
     let tip = parse(ctx, &state.tip)?;
     let mut problems = Vec::new();
     let describe = |id: Option<ObjectId>| match id {
-        Some(id) => workflow::describe(ctx, id),
+        Some(id) => {
+            CommitRef::of(&ctx.repo, id).map_or_else(|_| ctx.repo.short(id), |c| c.to_string())
+        }
         None => "nowhere (deleted)".to_owned(),
     };
     let hotfix = ctx.repo.resolve_ref(&format!("refs/heads/{}", state.branch))?;
@@ -663,7 +667,7 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
     for trunk in [&state.main, &state.development] {
         let what = match trunk.now.as_deref() {
             Some(now) if now != trunk.start => {
-                format!("merged: {}", workflow::describe(ctx, parse(ctx, now)?))
+                format!("merged: {}", CommitRef::of(&ctx.repo, parse(ctx, now)?)?)
             }
             _ => "already had it".to_owned(),
         };

@@ -2,6 +2,7 @@
 //! and point at (or, with `gh`, create) the pull request into the branch the process says is
 //! next: main first, development once main has it.
 
+use crate::checks;
 use crate::commands::Context;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -96,7 +97,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         }
     };
 
-    let mut found = workflow::hotfix_findings(&ctx, &trunks, &branch, tip)?;
+    let mut found = checks::hotfix_branch(&ctx, &trunks, &branch, tip)?;
     if target == Target::Development && !in_main {
         found.push(
             Violation::error(
@@ -243,8 +244,10 @@ fn create_with_gh(
 fn pull_request_text(ctx: &Context, request: &Request<'_>) -> Result<(String, String)> {
     let Request { branch, tip, base, base_tip, target } = *request;
     let commits = ctx.repo.commits(&[tip], &[base_tip], false)?;
-    let listing: Vec<String> =
-        commits.iter().map(|&c| format!("- {}", workflow::describe(ctx, c))).collect();
+    let mut listing = Vec::new();
+    for &commit in &commits {
+        listing.push(format!("- {} {}", ctx.repo.short(commit), ctx.repo.subject(commit)?));
+    }
     let (main, development) = (&ctx.config.main, &ctx.config.development);
     let (title, intro, checklist) = match target {
         Target::Main => {

@@ -3,12 +3,12 @@
 
 use crate::commands::Context;
 use crate::commands::check;
-use crate::commands::status::{self, Facts, Located, describe};
+use crate::commands::status::{self, Facts, Located};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
 use crate::output::{self, Paint};
-use crate::policy::Graph;
+use crate::policy::{CommitRef, Graph};
 use crate::repo::Head;
 use gix::ObjectId;
 
@@ -70,7 +70,7 @@ pub fn run(args: &StartArgs) -> Result<()> {
     output::say(format!(
         "Switched to {}, cut from {from} at {}",
         output::paint_out(Paint::Bold, &branch),
-        describe(&ctx.repo, main.base)?
+        CommitRef::of(&ctx.repo, main.base)?
     ));
     output::say(next_steps(cfg, &branch));
     warn_about_other_hotfixes(&ctx, &branch)?;
@@ -82,7 +82,7 @@ fn refuse_taken(ctx: &Context, branch: &str, full_ref: &str, place: &str) -> Res
     let Some(tip) = ctx.repo.resolve_ref(full_ref)? else { return Ok(()) };
     Err(Error::refused(format!(
         "branch '{branch}' already exists{place} (at {})",
-        describe(&ctx.repo, tip)?
+        CommitRef::of(&ctx.repo, tip)?
     ))
     .hint(format!("to continue that hotfix: git switch {branch}"))
     .hint("otherwise describe this one differently"))
@@ -116,7 +116,7 @@ impl Main {
                 return Err(Error::refused(format!(
                     "local {main} has {} commit(s) that {remote}/{main} lacks, newest {}",
                     ahead.len(),
-                    describe(&ctx.repo, newest)?
+                    CommitRef::of(&ctx.repo, newest)?
                 ))
                 .hint(format!("a hotfix starts from what production runs: {remote}/{main}"))
                 .hint(format!(
@@ -192,7 +192,7 @@ fn refuse_leaving_commits_behind(ctx: &Context) -> Result<()> {
     let short = ctx.repo.short(head);
     Err(Error::refused(format!(
         "HEAD is detached at {}, which no branch or tag contains: switching away would leave it behind",
-        describe(&ctx.repo, head)?
+        CommitRef::of(&ctx.repo, head)?
     ))
     .hint(format!("keep it on a branch first: git branch <name> {short}"))
     .hint("then run git hotfix start again"))

@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 use crate::output::{self, Paint};
 use crate::policy::message::merged_branch;
 use crate::policy::size::{self, Limits};
-use crate::policy::{Diff, Graph, Trunks, Violation, ancestry};
-use crate::repo::{Head, Repo};
+use crate::policy::{CommitRef, Diff, Graph, Trunks, Violation, ancestry};
+use crate::repo::Head;
 use gix::ObjectId;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -90,11 +90,6 @@ impl Located {
     pub fn branch(name: &str, refs: Refs) -> Option<Self> {
         Some(Self { branch: name.to_owned(), refs, tip: refs.tip()?, source: TipSource::Branch })
     }
-}
-
-/// A commit as people recognise it: short id and subject.
-pub fn describe(repo: &Repo, id: ObjectId) -> Result<String> {
-    Ok(format!("{} \"{}\"", repo.short(id), repo.subject(id)?))
 }
 
 /// The hotfix branch a command is about: `arg` (with or without the prefix or the remote), or
@@ -621,7 +616,7 @@ fn published_state(ctx: &Context, facts: &Facts) -> Result<Line> {
 fn main_state(ctx: &Context, facts: &Facts) -> Result<Line> {
     let main = &ctx.config.main;
     Ok(match facts.main {
-        Landing::Merged(m) => (State::Done, format!("by merge {}", describe(&ctx.repo, m)?)),
+        Landing::Merged(m) => (State::Done, format!("by merge {}", CommitRef::of(&ctx.repo, m)?)),
         Landing::FastForward => (
             State::Warning,
             format!(
@@ -632,7 +627,7 @@ fn main_state(ctx: &Context, facts: &Facts) -> Result<Line> {
             State::Warning,
             format!(
                 "squashed or rebased into {main} as {}, not merged: the branch's own commits are not on {main} (R3)",
-                describe(&ctx.repo, c)?
+                CommitRef::of(&ctx.repo, c)?
             ),
         ),
         Landing::Absent if facts.fresh => (State::Todo, "no commits yet".to_owned()),
@@ -652,9 +647,9 @@ fn development_state(ctx: &Context, facts: &Facts) -> Result<Line> {
     Ok(match landing {
         Landing::Merged(m) if !facts.main.arrived() => (
             State::Warning,
-            format!("merged into {dev} by {} before {main} (R8)", describe(&ctx.repo, m)?),
+            format!("merged into {dev} by {} before {main} (R8)", CommitRef::of(&ctx.repo, m)?),
         ),
-        Landing::Merged(m) => (State::Done, format!("by merge {}", describe(&ctx.repo, m)?)),
+        Landing::Merged(m) => (State::Done, format!("by merge {}", CommitRef::of(&ctx.repo, m)?)),
         Landing::FastForward => (
             State::Warning,
             format!("fast-forwarded onto {dev}: no merge commit records the hotfix (R4)"),
@@ -663,7 +658,7 @@ fn development_state(ctx: &Context, facts: &Facts) -> Result<Line> {
             State::Warning,
             format!(
                 "copied into {dev} as {}, not merged (R4): merge the branch itself",
-                describe(&ctx.repo, c)?
+                CommitRef::of(&ctx.repo, c)?
             ),
         ),
         Landing::Absent if facts.main.arrived() => {

@@ -185,7 +185,7 @@ impl Tour {
 
     fn write(&self, file: &str, content: &str) -> Result<()> {
         let path = self.root.join(file);
-        say(format!("{}", paint_out(Paint::Dim, format!("  (edit {file})"))));
+        say(paint_out(Paint::Dim, format!("  (edit {file})")));
         std::fs::write(&path, content)
             .map_err(|e| Error::env(format!("cannot write {}: {e}", path.display())))
     }
@@ -212,7 +212,7 @@ impl Tour {
         let prefix: String =
             env.iter().map(|(k, v)| format!("{k}={} ", v.to_string_lossy())).collect();
         let typed: Vec<String> = args.iter().map(|a| quote(a)).collect();
-        let place = if dir == "." { String::new() } else { format!("{dir}") };
+        let place = if dir == "." { "" } else { dir };
         say(format!("{}$ {prefix}{shown} {}", paint_out(Paint::Green, place), typed.join(" ")));
         let mut vars = vec![("PATH", self.path.as_os_str())];
         vars.extend_from_slice(env);

@@ -14,11 +14,31 @@ pub fn check_base<G: Graph>(
     trunks: &Trunks<'_, G::Id>,
 ) -> Result<Vec<Violation>, G::Error> {
     let mut found = Vec::new();
+    let main = trunks.main_name;
     if let Some(development) = trunks.development
+        && graph.is_ancestor(tip, development)?
+        && !graph.is_ancestor(tip, trunks.main)?
+    {
+        // Development took the hotfix itself before main did: its commits are its own, and the
+        // fault is the order of the merges, not the base.
+        found.push(
+            Violation::warning(
+                Rule::R8,
+                branch,
+                format!(
+                    "'{branch}' is already in {} but not in {main}: it was merged into {} first",
+                    trunks.development_name, trunks.development_name
+                ),
+            )
+            .at(CommitRef::of(graph, tip)?)
+            .fix(format!(
+                "merge it into {main} now (git hotfix publish), and into {main} first next time"
+            )),
+        );
+    } else if let Some(development) = trunks.development
         && let Some(base) = graph.shares_commits_outside(tip, development, trunks.main)?
     {
         let leaked = graph.commits(&[base], &[trunks.main], false)?;
-        let main = trunks.main_name;
         found.push(
             Violation::error(
                 Rule::R2,
@@ -36,8 +56,12 @@ pub fn check_base<G: Graph>(
             )),
         );
     }
-    // Rebasing onto main, as the error says, also cures being behind: say it once.
-    if found.is_empty() && !graph.is_ancestor(trunks.main, tip)? {
+    // Rebasing onto main, as the error says, also cures being behind: say it once. A hotfix
+    // main already contains is behind by its own merge: that is no news either.
+    if found.is_empty()
+        && !graph.is_ancestor(trunks.main, tip)?
+        && !graph.is_ancestor(tip, trunks.main)?
+    {
         found.push(
             Violation::warning(
                 Rule::R2,
@@ -104,6 +128,25 @@ mod tests {
         let found = check_base(&history(), "hotfix/stale", "stale", &trunks()).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_hotfix_development_took_before_main_is_an_order_warning_not_a_bad_base() {
+        let mut g = history();
+        g.commit("dev", &["d2", "good"], "Merge branch 'hotfix/good' into development");
+        let t = Trunks { development: Some("dev"), ..trunks() };
+        let found = check_base(&g, "hotfix/good", "good", &t).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].rule, found[0].severity), (Rule::R8, Severity::Warning));
+        assert!(found[0].message.contains("merged into development first"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn a_hotfix_main_already_contains_is_not_called_behind() {
+        let mut g = history();
+        g.commit("merged", &["m2", "good"], "Merge branch 'hotfix/good'");
+        let t = Trunks { main: "merged", ..trunks() };
+        assert_eq!(check_base(&g, "hotfix/good", "good", &t).unwrap(), vec![]);
     }
 
     #[test]

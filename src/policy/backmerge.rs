@@ -44,6 +44,35 @@ pub fn check_development<G: Graph>(
     Ok(found)
 }
 
+/// R1, R8 and R4 over a stretch of development's history, for CI where no hook ran: `line`
+/// is that stretch of development's first-parent line, and `dev.old` = `dev.new` is
+/// development's tip at its end, so that copies are looked for among what main and the hotfix
+/// branches have and development still lacks.
+pub fn check_history<G: Graph>(
+    graph: &G,
+    dev: &Push<'_, G::Id>,
+    line: &[G::Id],
+) -> Result<Vec<Violation>, G::Error> {
+    let mut found = Vec::new();
+    for &commit in line {
+        if graph.parents(commit)?.len() < 2 {
+            continue;
+        }
+        let named = merged_branch(&graph.message(commit)?);
+        if let Some(v) = named.and_then(|branch| dev.naming.check(&branch)) {
+            found.push(v.at(CommitRef::of(graph, commit)?));
+        }
+    }
+    found.extend(check_order(graph, dev, line)?);
+    let development = dev.development;
+    for copy in check_copies(graph, dev, line)? {
+        found.push(copy.fix(format!(
+            "the copy is in {development}'s history now: merge the hotfix branch itself into {development} (git merge --no-ff <hotfix branch>) so that its own commits arrive too, and merge hotfixes instead of copying them from now on"
+        )));
+    }
+    Ok(found)
+}
+
 /// R8: no hotfix reaches development before main has it.
 fn check_order<G: Graph>(
     graph: &G,
@@ -51,23 +80,29 @@ fn check_order<G: Graph>(
     arriving: &[G::Id],
 ) -> Result<Vec<Violation>, G::Error> {
     let arriving_set: HashSet<_> = arriving.iter().copied().collect();
-    let mut early: Vec<(String, G::Id, Option<G::Id>)> = Vec::new();
+    // Every hotfix tip that arrives, by branch or by a merge naming it: (name, tip, merge).
+    let mut arrived: Vec<(String, G::Id, Option<G::Id>)> = Vec::new();
     for hotfix in push.hotfixes {
-        if arriving_set.contains(&hotfix.tip) && !graph.is_ancestor(hotfix.tip, push.main)? {
-            early.push((hotfix.name.clone(), hotfix.tip, None));
+        if arriving_set.contains(&hotfix.tip) {
+            arrived.push((hotfix.name.clone(), hotfix.tip, None));
         }
     }
     for &commit in arriving {
         let parents = graph.parents(commit)?;
         let Some(&merged) = parents.get(1) else { continue };
         let Some(name) = merged_branch(&graph.message(commit)?) else { continue };
-        if push.naming.desc(&name).is_none()
-            || early.iter().any(|(n, t, _)| *n == name || *t == merged)
-        {
-            continue;
+        if push.naming.desc(&name).is_some() {
+            arrived.push((name, merged, Some(commit)));
         }
-        if !graph.is_ancestor(merged, push.main)? {
-            early.push((name, merged, Some(commit)));
+    }
+    // One question for all of them: over a long history there are hundreds.
+    let tips: Vec<_> = arrived.iter().map(|(_, tip, _)| *tip).collect();
+    let on_main = graph.ancestors_among(push.main, &tips)?;
+    let mut early: Vec<(String, G::Id, Option<G::Id>)> = Vec::new();
+    for (name, tip, merge) in arrived {
+        let known = merge.is_some() && early.iter().any(|(n, t, _)| *n == name || *t == tip);
+        if !known && !on_main.contains(&tip) {
+            early.push((name, tip, merge));
         }
     }
     let main = push.main_name;
@@ -128,6 +163,9 @@ fn check_copies<G: Graph>(
         match parents.as_slice() {
             [_] => sources.push((Diff::Commit(commit), Source::Commit(commit))),
             [first, merged, ..] => {
+                if arriving_set.contains(merged) {
+                    continue; // the merged branch arrives as itself (one already there is a release below)
+                }
                 let label = merged_branch(&graph.message(commit)?)
                     .unwrap_or_else(|| format!("merged by {}", graph.short(commit)));
                 if !is_release(graph, *first, *merged, push)? {
@@ -155,10 +193,18 @@ fn check_copies<G: Graph>(
     let ids = graph.patch_ids(&diffs)?;
     let (new_ids, source_ids) = ids.split_at(new_commits.len());
     let mut by_patch: HashMap<&str, &Source<G::Id>> = HashMap::new();
-    // Later entries are ranges; keep the first (commit-level) match for each identity.
-    for (id, (_, source)) in source_ids.iter().zip(&sources).rev() {
+    // A one-commit hotfix's merge has the same identity as its commit: name the commit.
+    for (id, (_, source)) in source_ids.iter().zip(&sources) {
         if let Some(id) = id {
-            by_patch.insert(id.as_str(), source);
+            let commit_level = matches!(source, Source::Commit(_));
+            by_patch
+                .entry(id.as_str())
+                .and_modify(|known| {
+                    if commit_level && !matches!(known, Source::Commit(_)) {
+                        *known = source;
+                    }
+                })
+                .or_insert(source);
         }
     }
     let dev = push.development;
@@ -203,15 +249,7 @@ fn is_release<G: Graph>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::graph::fake::FakeGraph;
-    use regex::Regex;
-
-    fn naming() -> Naming {
-        Naming {
-            prefix: "hotfix/".into(),
-            pattern: Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
-        }
-    }
+    use crate::policy::graph::fake::{FakeGraph, naming};
 
     /// root ─ m1 (main base); development d1 off m1; hotfix/a: h1 ─ h2 off m1, merged into main as M.
     fn base() -> FakeGraph {
@@ -258,6 +296,22 @@ mod tests {
 
     #[test]
     fn accepts_the_back_merge_of_a_one_commit_hotfix() {
+        // The merge on main has the same combined change as the hotfix's only commit: that
+        // commit arriving as itself is no copy.
+        let mut g = FakeGraph::new();
+        g.commit("root", &[], "root")
+            .commit("m1", &["root"], "m1")
+            .commit("d1", &["m1"], "Merge branch 'feature/x' into development")
+            .commit("h1", &["m1"], "fix one")
+            .commit("M", &["m1", "h1"], "Merge branch 'hotfix/a'")
+            .commit("B", &["d1", "h1"], "Merge branch 'hotfix/a' into development");
+        let one = [Hotfix { name: "hotfix/a".into(), tip: "h1" }];
+        assert_eq!(check(&g, "B", "M", &[]), vec![]);
+        assert_eq!(check(&g, "B", "M", &one), vec![]);
+    }
+
+    #[test]
+    fn accepts_the_back_merge_of_a_second_one_commit_hotfix() {
         // The commit's change equals its hotfix's combined change: still itself, not a copy.
         let mut g = base();
         g.commit("h", &["m1"], "fix").commit("M1", &["M", "h"], "Merge branch 'hotfix/b'").commit(
@@ -284,6 +338,20 @@ mod tests {
         let found = check(&g, "C", "M", &[]);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].rule, Rule::R4);
+        assert!(found[0].message.contains("copy of hotfix commit h1"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn a_copy_of_a_one_commit_hotfix_names_the_commit() {
+        let mut g = FakeGraph::new();
+        g.commit("root", &[], "root")
+            .commit("m1", &["root"], "m1")
+            .commit("d1", &["m1"], "Merge branch 'feature/x' into development")
+            .commit("h1", &["m1"], "fix one")
+            .commit("M", &["m1", "h1"], "Merge branch 'hotfix/a'")
+            .copy("C", &["d1"], "fix one", "h1");
+        let found = check(&g, "C", "M", &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("copy of hotfix commit h1"), "{}", found[0].message);
     }
 
@@ -321,6 +389,65 @@ mod tests {
         let found = check(&g, "B", "m1", &[]);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].commit.as_ref().unwrap().id, "B");
+    }
+
+    /// R1, R8, R4 over development's first-parent line ending at `tip`, main at `main`.
+    fn check_line(g: &FakeGraph, tip: &'static str, main: &'static str) -> Vec<Violation> {
+        let n = naming();
+        let dev = Push {
+            development: "development",
+            main_name: "main",
+            old: tip,
+            new: tip,
+            main,
+            hotfixes: &[],
+            naming: &n,
+        };
+        let line = g.commits(&[tip], &[], true).unwrap();
+        check_history(g, &dev, &line).unwrap()
+    }
+
+    #[test]
+    fn history_with_true_back_merges_is_clean() {
+        let mut g = base();
+        g.commit("B", &["d1", "h2"], "Merge branch 'hotfix/a' into development").commit(
+            "F",
+            &["B"],
+            "Feature y (#9)",
+        );
+        assert_eq!(check_line(&g, "F", "M"), vec![]);
+    }
+
+    #[test]
+    fn history_names_a_cherry_picked_copy_with_a_fix_for_history() {
+        let mut g = base();
+        g.copy("C", &["d1"], "fix one", "h1");
+        let found = check_line(&g, "C", "M");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].rule, found[0].commit.as_ref().unwrap().id.as_str()), (Rule::R4, "C"));
+        assert!(found[0].fix.contains("in development's history now"), "{}", found[0].fix);
+        // Once development has the hotfix itself, the copy no longer stands alone: not flagged.
+        g.commit("B", &["C", "h2"], "Merge branch 'hotfix/a' into development");
+        assert_eq!(check_line(&g, "B", "M"), vec![]);
+    }
+
+    #[test]
+    fn history_applies_r1_and_r8_to_merged_hotfix_branches() {
+        let mut g = base();
+        g.commit("x1", &["m1"], "fix").commit(
+            "B",
+            &["d1", "x1"],
+            "Merge branch 'hotfix/Bad_Name' into development",
+        );
+        let found = check_line(&g, "B", "M");
+        let rules: Vec<_> = found.iter().map(|v| v.rule).collect();
+        assert_eq!(rules, [Rule::R1, Rule::R8], "{found:?}");
+        assert!(found.iter().all(|v| v.commit.as_ref().unwrap().id == "B"));
+        // A back-merge made after main has the hotfix, with a good name: nothing.
+        let mut g = base();
+        g.commit("B", &["d1", "h2"], "Merge branch 'hotfix/a' into development");
+        assert_eq!(check_line(&g, "B", "M"), vec![]);
+        assert_eq!(check_line(&g, "B", "m1").len(), 1, "main without the hotfix: R8");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The questions the rules ask about history, as a trait: `repo` answers them with gix, the
 //! unit tests with a small in-memory graph.
 
+use std::collections::HashSet;
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -38,6 +39,22 @@ pub trait Graph {
     /// `git patch-id --stable` of each diff, in order; `None` for an empty diff. One call per
     /// question so that an implementation can batch the work into one process.
     fn patch_ids(&self, diffs: &[Diff<Self::Id>]) -> Result<Vec<Option<String>>, Self::Error>;
+
+    /// Which of `candidates` are ancestors of `tip` (`git merge-base --is-ancestor` for each),
+    /// asked together so that an implementation can answer many in one walk.
+    fn ancestors_among(
+        &self,
+        tip: Self::Id,
+        candidates: &[Self::Id],
+    ) -> Result<HashSet<Self::Id>, Self::Error> {
+        let mut found = HashSet::new();
+        for &candidate in candidates {
+            if self.is_ancestor(candidate, tip)? {
+                found.insert(candidate);
+            }
+        }
+        Ok(found)
+    }
 
     /// The first line of the message.
     fn subject(&self, id: Self::Id) -> Result<String, Self::Error> {
@@ -77,6 +94,14 @@ pub mod fake {
         }
     }
     impl std::error::Error for Never {}
+
+    /// The default naming rule: `hotfix/` and SPEC's pattern.
+    pub fn naming() -> crate::policy::Naming {
+        crate::policy::Naming {
+            prefix: "hotfix/".into(),
+            pattern: regex::Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
+        }
+    }
 
     #[derive(Default)]
     pub struct FakeGraph {

@@ -7,6 +7,7 @@
 pub mod ancestry;
 pub mod backmerge;
 pub mod graph;
+pub mod history;
 pub mod message;
 pub mod naming;
 pub mod protect;
@@ -72,6 +73,13 @@ pub struct CommitRef {
 impl CommitRef {
     pub fn of<G: Graph>(graph: &G, id: G::Id) -> Result<Self, G::Error> {
         Ok(Self { id: graph.short(id), subject: graph.subject(id)? })
+    }
+}
+
+/// `abc1234 "Subject of the commit"`, for messages.
+impl fmt::Display for CommitRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} \"{}\"", self.id, self.subject)
     }
 }
 

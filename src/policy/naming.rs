@@ -116,13 +116,7 @@ pub fn is_valid_branch_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn naming() -> Naming {
-        Naming {
-            prefix: "hotfix/".into(),
-            pattern: Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
-        }
-    }
+    use crate::policy::graph::fake::naming;
 
     #[test]
     fn normalises_descriptions() {

@@ -162,15 +162,7 @@ pub fn check_commit<G: Graph>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::graph::fake::FakeGraph;
-    use regex::Regex;
-
-    fn naming() -> Naming {
-        Naming {
-            prefix: "hotfix/".into(),
-            pattern: Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
-        }
-    }
+    use crate::policy::graph::fake::{FakeGraph, naming};
 
     /// main: root ─ m1 ; development: d1 ─ d2 off m1 ; hotfix/a: h1 ─ h2 off m1
     fn base() -> FakeGraph {
