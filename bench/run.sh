@@ -38,8 +38,10 @@
 #   d  development  push of development, 100 new    vs git rev-list development ^origin/development,
 #                   commits, 20 hotfix branches        plus patch-ids of its non-merge commits and of
 #                                                      the hotfix branches' own commits (R4's work)
-#   e  verify       git hotfix verify (main's whole vs git rev-list --first-parent --parents main;
-#                   first-parent line; exits 1)        git rev-list --first-parent development
+#   e  verify       git hotfix verify main (local   vs git rev-list --first-parent --parents main;
+#                   main's whole first-parent line,    git rev-list --first-parent origin/development
+#                   against origin/development;        (the development line verify walks)
+#                   exits 1: the squash at main's tip)
 #   f  status, list git hotfix status hotfix/good,  vs git for-each-ref + merge-base / --merged
 #                   git hotfix list                    equivalents (one process per question)
 # mkrepo.sh leaves local main ~1000 commits ahead of origin/main (case c). Against origin/main,
@@ -224,8 +226,8 @@ for SIZE in $SIZES; do
     measure c-main 1 "$(push main)" "git rev-list --first-parent --parents origin/main..main"
     measure d-development 0 "$(push dev)" \
       "git rev-list development ^origin/development >/dev/null; { git rev-list --no-merges development ^origin/development; git rev-list --no-merges --branches=\"hotfix/bench-*\" ^origin/main ^origin/development; } | git diff-tree --stdin -p | git patch-id --stable"
-    measure e-verify 1 "exec $BIN verify" \
-      "git rev-list --first-parent --parents main >/dev/null; git rev-list --first-parent development"
+    measure e-verify 1 "exec $BIN verify main" \
+      "git rev-list --first-parent --parents main >/dev/null; git rev-list --first-parent origin/development"
     measure f-status 0 "exec $BIN status hotfix/good" \
       "git for-each-ref refs/heads/hotfix/good refs/remotes/origin/hotfix/good; b=\$(git merge-base main hotfix/good); git merge-base --is-ancestor hotfix/good main; git merge-base --is-ancestor hotfix/good development; git diff --shortstat \$b hotfix/good" \
       "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS"
@@ -233,7 +235,7 @@ for SIZE in $SIZES; do
       "git for-each-ref --format=\"%(refname) %(ahead-behind:main)\" refs/heads/hotfix/ refs/remotes/origin/hotfix/; git for-each-ref --merged development refs/heads/hotfix/ refs/remotes/origin/hotfix/" \
       "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS"
     if [ -x /usr/bin/time ]; then
-      rss=$(cd "$REPO" && { /usr/bin/time -v "$BIN" verify 2>&1 >/dev/null || true; } |
+      rss=$(cd "$REPO" && { /usr/bin/time -v "$BIN" verify main 2>&1 >/dev/null || true; } |
         awk -F': ' '/Maximum resident set size/ {print $2}')
       printf '%s\t%s\t%s\n' "$SIZE" "$GRAPH" "${rss:-NA}" >> "$RSS"
     fi

@@ -115,8 +115,9 @@ impl Git {
         Ok(parse_shortstat(&text))
     }
 
-    /// `git diff-tree --stdin -p | git patch-id --stable` for `lines` (each `<tip>` or
-    /// `<tip> <base>`), returning `(patch id, tip)` pairs. Empty diffs yield no pair.
+    /// `git diff-tree --stdin -p | git patch-id --stable` for `lines` (each `<commit>`, against
+    /// its parent; `<tip> <base>`, commits; or `<base tree> <tip tree>`), returning
+    /// `(patch id, the line's first id)` pairs. Empty diffs yield no pair.
     pub fn patch_ids(&self, lines: &str) -> Result<Vec<(String, String)>> {
         let spawn_err = |e: std::io::Error| Error::env(format!("could not run git: {e}"));
         let mut diff = self

@@ -9,7 +9,6 @@ use crate::policy::{Diff, Graph};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use std::cell::{OnceCell, RefCell};
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -36,6 +35,8 @@ pub struct Repo {
     /// One revision graph for every merge-base and ancestry question of a run: a check asks
     /// many of them about the same recent history, which is then read only once.
     revisions: RefCell<Option<RevisionGraph>>,
+    /// Patch identities already asked of `git patch-id` in this run.
+    patch_ids: RefCell<HashMap<Diff<ObjectId>, Option<String>>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -72,6 +73,7 @@ impl Repo {
             inner,
             commit_graph: OnceCell::new(),
             revisions: RefCell::new(None),
+            patch_ids: RefCell::new(HashMap::new()),
             _quarantine: None,
         };
         repo.inner.object_cache_size_if_unset(4 * 1024 * 1024);
@@ -260,6 +262,12 @@ impl Repo {
             })
             .map_err(fail("cannot diff"))?;
         Ok(size)
+    }
+
+    /// The tree a commit records.
+    fn tree_of(&self, commit: ObjectId) -> Result<ObjectId> {
+        let commit = self.inner.find_commit(commit).map_err(fail("cannot read commit"))?;
+        Ok(commit.tree_id().map_err(fail("cannot read commit"))?.detach())
     }
 
     /// Seconds since the epoch at which `id` was committed (from the commit-graph when there is one).
@@ -490,34 +498,60 @@ impl Graph for Repo {
     }
 
     fn patch_ids(&self, diffs: &[Diff<ObjectId>]) -> Result<Vec<Option<String>>> {
-        // Git names each diff by its tip; a round holds each tip once so names stay unique.
-        let mut answers = vec![None; diffs.len()];
-        let mut pending: Vec<usize> = (0..diffs.len()).collect();
+        // Each diff is asked once per run, however many questions want it. Git names each diff
+        // in its answer by the first id of its line: `<commit>` (against its parent), `<tip>
+        // <base>`, or `<base tree> <tip tree>`. A commit's diff is also the range from its one
+        // parent, so every diff has two names; a round uses each name once (ranges first, by
+        // tip, then commits, by themselves, each under its other name when the first is taken)
+        // so that answers find their question. What is left waits for another round.
+        let mut known = self.patch_ids.borrow_mut();
+        let mut asked = HashSet::new();
+        let mut pending: Vec<Diff<ObjectId>> = Vec::new();
+        for &diff in diffs {
+            if !known.contains_key(&diff) && asked.insert(diff) {
+                pending.push(diff);
+            }
+        }
+        pending.sort_by_key(|diff| matches!(diff, Diff::Commit(_)));
         while !pending.is_empty() {
-            let mut round: HashMap<ObjectId, usize> = HashMap::new();
+            let mut round: HashMap<ObjectId, Diff<ObjectId>> = HashMap::new();
             let mut later = Vec::new();
             let mut input = String::new();
-            for index in pending {
-                let (tip, line) = match diffs[index] {
-                    Diff::Commit(c) => (c, format!("{c}\n")),
-                    Diff::Range { base, tip } => (tip, format!("{tip} {base}\n")),
+            for diff in pending {
+                let (first, base, tip) = match diff {
+                    Diff::Commit(c) => match self.parents(c)?.as_slice() {
+                        [parent] => (format!("{c}\n"), *parent, c),
+                        _ => (format!("{c}\n"), c, c), // no other name
+                    },
+                    Diff::Range { base, tip } => (format!("{tip} {base}\n"), base, tip),
                 };
-                match round.entry(tip) {
-                    Entry::Occupied(_) => later.push(index),
-                    Entry::Vacant(slot) => {
-                        slot.insert(index);
+                let name = if !round.contains_key(&tip) {
+                    Some((tip, first))
+                } else if base != tip {
+                    let (base, tip) = (self.tree_of(base)?, self.tree_of(tip)?);
+                    (!round.contains_key(&base)).then(|| (base, format!("{base} {tip}\n")))
+                } else {
+                    None
+                };
+                match name {
+                    Some((name, line)) => {
+                        round.insert(name, diff);
                         input.push_str(&line);
                     }
+                    None => later.push(diff),
                 }
             }
-            for (patch, tip) in Git::here().patch_ids(&input)? {
-                if let Some(&index) = self.parse_id(&tip).and_then(|t| round.get(&t)) {
-                    answers[index] = Some(patch);
+            for (patch, name) in Git::here().patch_ids(&input)? {
+                if let Some(&diff) = self.parse_id(&name).and_then(|n| round.get(&n)) {
+                    known.insert(diff, Some(patch));
                 }
+            }
+            for diff in round.into_values() {
+                known.entry(diff).or_insert(None); // an empty diff has no patch id
             }
             pending = later;
         }
-        Ok(answers)
+        Ok(diffs.iter().map(|diff| known.get(diff).cloned().flatten()).collect())
     }
 }
 

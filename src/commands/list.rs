@@ -30,6 +30,8 @@ pub fn run(args: &ListArgs) -> Result<()> {
     let mut entries = Vec::new();
     if !branches.is_empty() {
         let trunks = ctx.trunks()?;
+        let tips: Vec<_> = branches.values().filter_map(|refs| refs.tip()).collect();
+        status::ask_copies_on_main(&ctx, &trunks, &tips)?;
         for (branch, refs) in branches {
             let Some(found) = Located::branch(&branch, refs) else { continue };
             let stage = Facts::gather(&ctx, &trunks, found)?.stage();

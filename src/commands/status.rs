@@ -269,32 +269,76 @@ fn copy_on<G: Graph>(
     tip: G::Id,
     base: G::Id,
 ) -> Result<Option<G::Id>, G::Error> {
-    let mut own = Vec::new();
-    for id in graph.commits(&[tip], &[base], false)? {
-        if graph.parents(id)?.len() == 1 {
-            own.push(id);
-        }
-    }
-    let mut candidates = Vec::new();
-    for id in first_parent_line(graph, trunk, COPY_SCAN)? {
-        if graph.parents(id)?.len() == 1 && !own.contains(&id) {
-            candidates.push(id);
-        }
-    }
-    if own.is_empty() || candidates.is_empty() {
-        return Ok(None);
-    }
-    let mut diffs: Vec<_> = own.iter().map(|&c| Diff::Commit(c)).collect();
-    diffs.push(Diff::Range { base, tip });
-    diffs.extend(candidates.iter().map(|&c| Diff::Commit(c)));
-    let ids = graph.patch_ids(&diffs)?;
-    let (hotfix, theirs) = ids.split_at(own.len() + 1);
+    let Some(question) = CopyQuestion::of(graph, trunk, tip, base)? else { return Ok(None) };
+    let ids = graph.patch_ids(&question.diffs)?;
+    let (hotfix, theirs) = ids.split_at(question.own + 1);
     let hotfix: HashSet<&str> = hotfix.iter().flatten().map(String::as_str).collect();
-    Ok(candidates
+    Ok(question
+        .candidates
         .into_iter()
         .zip(theirs)
         .find(|(_, id)| id.as_deref().is_some_and(|id| hotfix.contains(id)))
         .map(|(c, _)| c))
+}
+
+/// The patch identities [`copy_on`] compares: the hotfix's own commits, its whole change, then
+/// the candidates on the trunk.
+struct CopyQuestion<Id> {
+    own: usize,
+    candidates: Vec<Id>,
+    diffs: Vec<Diff<Id>>,
+}
+
+impl<Id: Copy + PartialEq> CopyQuestion<Id> {
+    /// `None` when there is nothing to compare.
+    fn of<G: Graph<Id = Id>>(
+        graph: &G,
+        trunk: Id,
+        tip: Id,
+        base: Id,
+    ) -> Result<Option<Self>, G::Error> {
+        let mut own = Vec::new();
+        for id in graph.commits(&[tip], &[base], false)? {
+            if graph.parents(id)?.len() == 1 {
+                own.push(id);
+            }
+        }
+        let mut candidates = Vec::new();
+        for id in first_parent_line(graph, trunk, COPY_SCAN)? {
+            if graph.parents(id)?.len() == 1 && !own.contains(&id) {
+                candidates.push(id);
+            }
+        }
+        if own.is_empty() || candidates.is_empty() {
+            return Ok(None);
+        }
+        let mut diffs: Vec<_> = own.iter().map(|&c| Diff::Commit(c)).collect();
+        diffs.push(Diff::Range { base, tip });
+        diffs.extend(candidates.iter().map(|&c| Diff::Commit(c)));
+        Ok(Some(Self { own: own.len(), candidates, diffs }))
+    }
+}
+
+/// Asks in one batch the patch identities that [`Facts::gather`] compares for hotfixes not on
+/// main (whether they were copied there), which the repository then remembers: listing many
+/// hotfixes costs one `git patch-id` instead of one per branch.
+pub fn ask_copies_on_main(
+    ctx: &Context,
+    trunks: &Trunks<'_, ObjectId>,
+    tips: &[ObjectId],
+) -> Result<()> {
+    let repo = &ctx.repo;
+    let mut diffs = Vec::new();
+    for &tip in tips {
+        if let Some(&base) = repo.merge_bases(trunks.main, tip)?.first()
+            && !repo.is_ancestor(tip, trunks.main)?
+            && let Some(question) = CopyQuestion::of(repo, trunks.main, tip, base)?
+        {
+            diffs.extend(question.diffs);
+        }
+    }
+    repo.patch_ids(&diffs)?;
+    Ok(())
 }
 
 /// What the repository says about one hotfix.

@@ -7,7 +7,7 @@ use std::hash::Hash;
 
 /// One diff whose patch identity a rule wants: a commit against its first parent, or the
 /// combined change between two commits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Diff<Id> {
     Commit(Id),
     Range { base: Id, tip: Id },
