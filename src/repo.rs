@@ -338,9 +338,15 @@ impl Repo {
             .get_or_init(|| self.inner.commit_graph_if_enabled().ok().flatten().map(leak))
     }
 
-    /// Runs `question` on the run's revision graph.
+    /// Runs `question` on the run's revision graph. Every merge-base question resets the flags
+    /// of all the commits it holds, so it keeps only what recent questions read: enough for the
+    /// questions of one check, which ask about the same recent history.
     fn with_revisions<T>(&self, question: impl FnOnce(&mut RevisionGraph) -> T) -> T {
+        const KEPT: usize = 4096;
         let mut slot = self.revisions.borrow_mut();
+        if slot.as_ref().is_some_and(|graph| graph.len() > KEPT) {
+            *slot = None; // not `clear()`: that keeps the capacity, which every reset walks
+        }
         let graph = slot.get_or_insert_with(|| {
             gix::revwalk::Graph::new(self.inner.objects.clone(), self.graph_cache())
         });
