@@ -35,10 +35,23 @@ pub struct Repo {
     /// One revision graph for every merge-base and ancestry question of a run: a check asks
     /// many of them about the same recent history, which is then read only once.
     revisions: RefCell<Option<RevisionGraph>>,
+    /// The last ancestry walk, continued by the next question about the same descendant.
+    reach: RefCell<Option<Reach>>,
     /// Patch identities already asked of `git patch-id` in this run.
     patch_ids: RefCell<HashMap<Diff<ObjectId>, Option<String>>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
+}
+
+/// The commits reachable from `tip` found so far, by a walk that stops at a generation level.
+struct Reach {
+    tip: ObjectId,
+    /// Every reachable commit at this level or above has had its parents read (`None`: none).
+    floor: Option<u64>,
+    /// Reached so far, `tip` included.
+    seen: HashSet<ObjectId>,
+    /// Reached, below the floor, parents not read yet.
+    below: Vec<ObjectId>,
 }
 
 /// Turns any gix error into ours, with its cause chain.
@@ -50,9 +63,14 @@ impl Repo {
     /// Finds the repository like Git does from the current directory, honouring `GIT_DIR`,
     /// `GIT_WORK_TREE` and one-off `git -c` values.
     pub fn discover() -> Result<Self> {
+        Self::discover_from(Path::new("."))
+    }
+
+    /// As [`Repo::discover`], from `start` instead of the current directory.
+    fn discover_from(start: &Path) -> Result<Self> {
         let opts = gix::open::Options::default().cli_overrides(git_config_parameters());
         let found = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
-            ".",
+            start,
             Default::default(),
             gix::sec::trust::Mapping { full: opts.clone(), reduced: opts },
         );
@@ -73,6 +91,7 @@ impl Repo {
             inner,
             commit_graph: OnceCell::new(),
             revisions: RefCell::new(None),
+            reach: RefCell::new(None),
             patch_ids: RefCell::new(HashMap::new()),
             _quarantine: None,
         };
@@ -389,35 +408,43 @@ impl Graph for Repo {
         // A reachability walk pruned by generation numbers, as Git does: nothing with a
         // generation below the ancestor's can lead to it. An ancestor missing from the
         // commit-graph is newer than it, and the graph is closed under parents: then only
-        // commits missing from it can lead to the ancestor.
-        let wanted = graph.commit_by_id(ancestor).map(|c| c.generation());
-        self.with_revisions(|revisions| {
-            let mut seen = HashSet::from([descendant]);
-            let mut next = vec![descendant];
-            while let Some(id) = next.pop() {
-                let commit = revisions
-                    .get_or_insert_full_commit(id, |_| {})
-                    .map_err(fail("cannot walk history"))?
-                    .ok_or_else(|| Error::env(format!("commit {id} is missing")))?;
-                let worth = match (wanted, commit.generation) {
-                    (_, None) => true,
-                    (Some(wanted), Some(generation)) => generation >= wanted,
-                    (None, Some(_)) => false,
-                };
-                if !worth {
-                    continue;
-                }
-                for &parent in &commit.parents {
-                    if parent == ancestor {
-                        return Ok(true);
+        // commits missing from it (level MAX) can lead to the ancestor. The walk is kept for
+        // the next question about the same descendant, which continues it further down.
+        let level = |generation: Option<u32>| generation.map_or(u64::MAX, u64::from);
+        let wanted = level(graph.commit_by_id(ancestor).map(|c| c.generation()));
+        let mut slot = self.reach.borrow_mut();
+        let reach = match slot.take() {
+            Some(reach) if reach.tip == descendant => slot.insert(reach),
+            _ => slot.insert(Reach {
+                tip: descendant,
+                floor: None,
+                seen: HashSet::from([descendant]),
+                below: vec![descendant],
+            }),
+        };
+        if reach.floor.is_none_or(|floor| wanted < floor) {
+            self.with_revisions(|revisions| {
+                let mut next = std::mem::take(&mut reach.below);
+                while let Some(id) = next.pop() {
+                    let commit = revisions
+                        .get_or_insert_full_commit(id, |_| {})
+                        .map_err(fail("cannot walk history"))?
+                        .ok_or_else(|| Error::env(format!("commit {id} is missing")))?;
+                    if level(commit.generation) < wanted {
+                        reach.below.push(id);
+                        continue;
                     }
-                    if seen.insert(parent) {
-                        next.push(parent);
+                    for &parent in &commit.parents {
+                        if reach.seen.insert(parent) {
+                            next.push(parent);
+                        }
                     }
                 }
-            }
-            Ok(false)
-        })
+                Ok::<_, Error>(())
+            })?;
+            reach.floor = Some(wanted);
+        }
+        Ok(reach.seen.contains(&ancestor))
     }
 
     fn ancestors_among(
@@ -630,4 +657,66 @@ fn git_config_parameters() -> Vec<String> {
         out.push(current);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Every ancestry question, with commits in the commit-graph and newer ones outside it,
+    /// asked for each descendant from the newest ancestor to the oldest (so that each walk is
+    /// continued deeper by the next question), answers as `git merge-base --is-ancestor`.
+    #[test]
+    fn ancestry_from_a_commit_graph_answers_as_git() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        let commit = |msg: &str| {
+            git(dir, &["commit", "-q", "--allow-empty", "-m", msg]);
+            git(dir, &["rev-parse", "HEAD"])
+        };
+        let mut commits = vec![commit("root"), commit("m1")];
+        git(dir, &["switch", "-q", "-c", "side"]);
+        commits.extend([commit("s1"), commit("s2")]);
+        git(dir, &["switch", "-q", "main"]);
+        commits.push(commit("m2"));
+        git(dir, &["merge", "-q", "--no-ff", "-m", "merge side", "side"]);
+        commits.push(git(dir, &["rev-parse", "HEAD"]));
+        git(dir, &["commit-graph", "write", "--reachable", "--no-progress"]);
+        commits.push(commit("after the graph"));
+        git(dir, &["switch", "-q", "side"]);
+        commits.push(commit("s3 after the graph"));
+        let repo = Repo::discover_from(dir).unwrap();
+        assert!(repo.graph_cache().is_some(), "the commit-graph is used");
+        let ids: Vec<ObjectId> = commits.iter().map(|c| repo.parse_id(c).unwrap()).collect();
+        for &descendant in &ids {
+            for &ancestor in ids.iter().rev() {
+                let by_git = std::process::Command::new("git")
+                    .current_dir(dir)
+                    .args(["merge-base", "--is-ancestor", &ancestor.to_string()])
+                    .arg(descendant.to_string())
+                    .status()
+                    .unwrap()
+                    .success();
+                assert_eq!(
+                    repo.is_ancestor(ancestor, descendant).unwrap(),
+                    by_git,
+                    "{ancestor} ancestor of {descendant}"
+                );
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ mod support;
 
 mod cleanup;
 mod cli;
+mod commit_graph;
 mod config;
 mod finish;
 mod hooks_install;
