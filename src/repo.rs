@@ -494,6 +494,12 @@ impl Graph for Repo {
     }
 
     fn merge_bases(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
+        // Mostly `a` is on `b` (a release or a merged hotfix against development): then it is
+        // the one merge base, and with a commit-graph the ancestry walk, which repeated
+        // questions about `b` share, says so for less than a merge-base search.
+        if self.graph_cache().is_some() && self.is_ancestor(a, b)? {
+            return Ok(vec![a]);
+        }
         let bases = self
             .with_revisions(|revisions| self.inner.merge_bases_many_with_graph(a, &[b], revisions));
         Ok(bases

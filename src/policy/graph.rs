@@ -70,11 +70,6 @@ pub trait Graph {
         other: Self::Id,
         within: Self::Id,
     ) -> Result<Option<Self::Id>, Self::Error> {
-        // Mostly `tip` is on `other` (a release, a merged hotfix): then it is the one merge
-        // base, and an ancestry walk, which repeated questions about `other` share, says so.
-        if self.is_ancestor(tip, other)? {
-            return Ok((!self.is_ancestor(tip, within)?).then_some(tip));
-        }
         for base in self.merge_bases(tip, other)? {
             if !self.is_ancestor(base, within)? {
                 return Ok(Some(base));
