@@ -666,6 +666,61 @@ fn finish_with_a_failing_merge_stops_and_continue_completes() {
 }
 
 #[test]
+fn finish_interrupted_at_each_step_continues_or_aborts_exactly() {
+    // (git subcommand, which call fails, --push): every step finish takes, in order.
+    let faults = [
+        ("switch", 1, false), // to main
+        ("merge", 1, false),  // into main
+        ("switch", 2, false), // to development
+        ("merge", 2, false),  // into development
+        ("config", 1, false), // recording the tip, before deleting the branch
+        ("push", 1, true),    // main and development
+        ("push", 2, true),    // deleting the remote branch: pushed, so no abort
+    ];
+    for (subcommand, nth, push) in faults {
+        for recover in ["continue", "abort"] {
+            let t = TestRepo::new();
+            let tip = ready_to_finish(&t);
+            if push {
+                t.git(&["push", "-q", "-u", "origin", BRANCH]);
+            }
+            let before = snapshot(&t);
+            let git = failing_git(&t, subcommand, nth);
+            let args: &[&str] = if push { &["finish", "--push"] } else { &["finish"] };
+            let run = hotfix_with_failing_git(&t, &git, args);
+            let case = format!("git {subcommand} #{nth}, then --{recover}\n{run}");
+            assert_ne!(run.code, 0, "{case}");
+            assert!(run.stderr.contains("injected failure"), "{case}");
+            assert!(run.stderr.contains("stopped while"), "{case}");
+            assert!(run.stderr.contains("git hotfix finish --continue"), "{case}");
+            assert_eq!(
+                t.git(&["status", "--porcelain", "--untracked-files=no"]),
+                "",
+                "{case}: no file changed"
+            );
+            let pushed = subcommand == "push" && nth == 2;
+            if recover == "abort" && !pushed {
+                t.hotfix(&["finish", "--abort"]).ok();
+                assert_eq!(snapshot(&t), before, "{case}");
+                continue;
+            }
+            if recover == "abort" {
+                t.hotfix(&["finish", "--abort"]).code(1).stderr_has(&["already pushed"]);
+            }
+            t.hotfix(&["finish", "--continue"]).ok();
+            assert_eq!(t.rev("main^2"), tip, "{case}");
+            assert_eq!(t.rev("development^2"), tip, "{case}");
+            assert!(!branch_exists(&t, &t.work, BRANCH), "{case}");
+            assert!(!t.work.join(".git/hotfix-finish.json").exists(), "{case}");
+            if push {
+                assert_eq!(t.origin_rev("refs/heads/main"), Some(t.rev("main")), "{case}");
+                assert_eq!(t.origin_rev(&format!("refs/heads/{BRANCH}")), None, "{case}");
+            }
+        }
+    }
+}
+
+#[test]
 fn finish_with_a_failing_merge_aborts_to_exactly_where_it_started() {
     let t = TestRepo::new();
     ready_to_finish(&t);
