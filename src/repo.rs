@@ -56,7 +56,7 @@ impl Repo {
                     Error::env("not a Git repository (or any parent directory)")
                         .hint("run this inside a clone, or pass -C <path>")
                 } else if text.contains("sha256") {
-                    Error::env("this repository uses SHA-256 object ids; git-hotfix works with SHA-1 repositories only")
+                    Error::env("this repository uses SHA-256 object ids (extensions.objectFormat = sha256); git-hotfix works with SHA-1 repositories only")
                         .hint("see the object format with: git rev-parse --show-object-format")
                 } else {
                     Error::env(format!("cannot open the repository: {text}"))
