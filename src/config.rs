@@ -13,7 +13,7 @@ use serde::Deserialize;
 pub const FILE_NAME: &str = ".githotfix.toml";
 pub const DEFAULT_NAME_PATTERN: &str = "^[a-z0-9]+(?:[-.][a-z0-9]+)*$";
 /// A committed file larger than this is not a configuration file.
-const MAX_FILE_BYTES: usize = 64 * 1024;
+pub const MAX_FILE_BYTES: usize = 64 * 1024;
 /// Compiled-regex budget: a pattern needing more is refused rather than slowing every hook.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
@@ -64,8 +64,7 @@ pub trait GitConfig {
 pub fn source_from_bytes(label: String, bytes: Vec<u8>) -> Result<Source> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Error::env(format!(
-            "{label}: {} bytes is too large for a configuration file (limit {MAX_FILE_BYTES})",
-            bytes.len()
+            "{label}: too large for a configuration file (more than {MAX_FILE_BYTES} bytes)"
         )));
     }
     let text = String::from_utf8(bytes)

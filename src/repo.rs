@@ -4,12 +4,14 @@
 use crate::config::{self, Config, GitConfig};
 use crate::error::{Error, Result, chain};
 use crate::git_cli::Git;
+use crate::hooks::install::sh_quote;
 use crate::policy::{Diff, Graph};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// What HEAD points at.
@@ -25,6 +27,8 @@ pub enum Head {
 pub struct Repo {
     inner: gix::Repository,
     commit_graph: OnceCell<Option<gix::commitgraph::Graph>>,
+    /// A shallow clone's boundary commits, whose parents are not here (sorted).
+    shallow: OnceCell<Vec<ObjectId>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -51,13 +55,22 @@ impl Repo {
                 let err = if text.contains("Could not find a git repository") {
                     Error::env("not a Git repository (or any parent directory)")
                         .hint("run this inside a clone, or pass -C <path>")
+                } else if text.contains("sha256") {
+                    Error::env("this repository uses SHA-256 object ids (extensions.objectFormat = sha256); git-hotfix works with SHA-1 repositories only")
+                        .hint("see the object format with: git rev-parse --show-object-format")
                 } else {
                     Error::env(format!("cannot open the repository: {text}"))
                 };
                 return Err(err);
             }
         };
-        let mut repo = Self { inner, commit_graph: OnceCell::new(), _quarantine: None };
+        refuse_untrusted(&inner)?;
+        let mut repo = Self {
+            inner,
+            commit_graph: OnceCell::new(),
+            shallow: OnceCell::new(),
+            _quarantine: None,
+        };
         repo.inner.object_cache_size_if_unset(4 * 1024 * 1024);
         repo.see_quarantined_objects()?;
         Ok(repo)
@@ -293,6 +306,16 @@ impl Graph for Repo {
                 return Ok(parents);
             }
         }
+        // As Git does, a shallow clone's boundary commits have no parents.
+        let shallow = self.shallow.get_or_init(|| {
+            let found = self.inner.shallow_commits().ok().flatten();
+            let mut ids: Vec<ObjectId> = found.iter().flat_map(|c| c.iter().copied()).collect();
+            ids.sort_unstable();
+            ids
+        });
+        if shallow.binary_search(&id).is_ok() {
+            return Ok(Vec::new());
+        }
         let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
         Ok(commit.parent_ids().map(|p| p.detach()).collect())
     }
@@ -444,6 +467,25 @@ impl Graph for Repo {
     }
 }
 
+/// Git refuses a repository someone else owns unless `safe.directory` names it (gix then reads
+/// it with reduced trust, skipping its own config). Same answer here, with Git's fix. As in
+/// Git, an explicit `GIT_DIR` (hooks, scripts) skips the check.
+fn refuse_untrusted(repo: &gix::Repository) -> Result<()> {
+    if repo.git_dir_trust() == gix::sec::Trust::Full || std::env::var_os("GIT_DIR").is_some() {
+        return Ok(());
+    }
+    let path = absolute(repo.workdir().unwrap_or_else(|| repo.git_dir()));
+    Err(Error::env(format!(
+        "{} is owned by another user: Git refuses to work in it (dubious ownership)",
+        path.display()
+    ))
+    .hint(format!(
+        "if you trust it, tell Git so: git config --global --add safe.directory {}",
+        String::from_utf8_lossy(&sh_quote(path.as_os_str().as_encoded_bytes()))
+    ))
+    .hint("or run this as the user who owns the repository"))
+}
+
 /// Reads `.githotfix.toml` at the work-tree root, refusing a symlink that leads outside it.
 fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
     let path = root.join(config::FILE_NAME);
@@ -460,7 +502,18 @@ fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
             )));
         }
     }
-    let bytes = std::fs::read(&path).map_err(|e| Error::env(format!("{label}: {e}")))?;
+    // Only a regular file: reading a FIFO would hang every command and hook, and a device or
+    // a huge file is no configuration; read no more than the size limit allows.
+    // (Checked before opening: opening a FIFO blocks.)
+    let io = |e: std::io::Error| Error::env(format!("{label}: {e}"));
+    if !std::fs::metadata(&path).map_err(io)?.is_file() {
+        return Err(Error::env(format!(
+            "{label} is not a regular file: the configuration must be a file of TOML text"
+        )));
+    }
+    let file = std::fs::File::open(&path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(config::MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
     config::source_from_bytes(label, bytes).map(Some)
 }
 

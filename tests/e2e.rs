@@ -6,6 +6,7 @@ mod cleanup;
 mod cli;
 mod config;
 mod finish;
+mod hardening;
 mod hooks_install;
 mod hooks_post_merge;
 mod hooks_pre_push;

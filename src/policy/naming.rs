@@ -63,7 +63,8 @@ impl Naming {
 /// SPEC's normalisation of a description: lowercase, every run of characters other than ASCII
 /// letters and digits becomes one `-` (a single `.` between two of them stays, so `v1.2`
 /// survives), no leading or trailing separator, at most [`MAX_DESC_LEN`] characters, and a
-/// leading prefix (`hotfix/`) is accepted and dropped.
+/// leading prefix (`hotfix/`) is accepted and dropped. A trailing `.lock`, which Git forbids
+/// (`x.lock` is its lock file for ref `x`), becomes `-lock`.
 pub fn normalise(input: &str, prefix: &str) -> String {
     let input = input.trim();
     let input = input.strip_prefix(prefix).unwrap_or(input);
@@ -93,6 +94,9 @@ pub fn normalise(input: &str, prefix: &str) -> String {
         while out.ends_with(['-', '.']) {
             out.pop();
         }
+    }
+    if out.ends_with(".lock") {
+        out.replace_range(out.len() - ".lock".len()..out.len() - "lock".len(), "-");
     }
     out
 }
@@ -131,6 +135,7 @@ mod tests {
             ("@{upstream}", "upstream"),
             ("-x", "x"),
             ("...", ""),
+            ("config.lock", "config-lock"),
         ];
         for (input, want) in cases {
             assert_eq!(normalise(input, "hotfix/"), want, "{input}");
