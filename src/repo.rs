@@ -325,7 +325,8 @@ impl Repo {
     /// The commits reachable from both `include` and `exclude` at which a walk from `include`
     /// must stop. Both sides are painted down in generation order, so that every commit has
     /// all its paint when visited (gix's hidden walk goes by date and lets excluded commits
-    /// through when a clock was wrong), and only until no commit with one paint is left.
+    /// through when a clock was wrong), and only while some commit painted from `include`
+    /// alone may still turn out to be reachable from `exclude`.
     fn excluded_frontier(
         &self,
         include: &[ObjectId],
@@ -337,8 +338,7 @@ impl Repo {
         const BOTH: u8 = SHOWN | HIDDEN;
         let mut paint: HashMap<ObjectId, u8> = HashMap::new();
         let mut queue = BinaryHeap::new();
-        // Queued commits with one paint only: while there are some, the answer may change.
-        let mut undecided = 0usize;
+        let mut shown_only = 0usize; // queued commits painted from `include` alone
         let mut pending: Vec<(ObjectId, u8)> = include.iter().map(|&id| (id, SHOWN)).collect();
         pending.extend(exclude.iter().map(|&id| (id, HIDDEN)));
         loop {
@@ -352,17 +352,21 @@ impl Repo {
                 paint.insert(id, new);
                 if old == 0 {
                     queue.push((self.generation(id, shallow)?, id));
-                    undecided += usize::from(new != BOTH);
-                } else if new == BOTH {
-                    undecided -= 1;
+                }
+                if new == SHOWN {
+                    shown_only += 1;
+                } else if old == SHOWN {
+                    shown_only = shown_only.saturating_sub(1);
                 }
             }
-            if undecided == 0 {
+            if shown_only == 0 {
                 break;
             }
             let Some((_, id)) = queue.pop() else { break };
             let flags = paint[&id];
-            undecided -= usize::from(flags != BOTH);
+            if flags == SHOWN {
+                shown_only = shown_only.saturating_sub(1);
+            }
             pending.extend(self.present_parents(id, shallow)?.into_iter().map(|p| (p, flags)));
         }
         Ok(paint.into_iter().filter(|&(_, f)| f == BOTH).map(|(id, _)| id).collect())
