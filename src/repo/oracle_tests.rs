@@ -37,6 +37,9 @@ const REGRESSIONS: &[u64] = &[
 /// Graphs checked by a plain `cargo test`, after the regression seeds.
 const DEFAULT_GRAPHS: u64 = 150;
 
+/// Graphs built into one repository.
+const BATCH: usize = 10;
+
 #[test]
 fn oracle_repo_answers_graph_questions_like_git() {
     let count = env_number("HOTFIX_ORACLE_GRAPHS").unwrap_or(DEFAULT_GRAPHS);
@@ -74,20 +77,23 @@ fn env_number(name: &str) -> Option<u64> {
     Some(value.trim().parse().unwrap_or_else(|_| panic!("{name}={value} is not a number")))
 }
 
-/// Runs every seed on a few threads; returns the failing seeds' reports, by seed.
+/// Runs every seed, a batch at a time on a few threads; returns the failing seeds' reports.
 fn run_all(seeds: &[u64]) -> (Vec<(u64, String)>, Stats) {
+    let batches: Vec<&[u64]> = seeds.chunks(BATCH).collect();
     let next = AtomicUsize::new(0);
     let results = Mutex::new((Vec::new(), Stats::default()));
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                while let Some(&seed) = seeds.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome = check_seed(seed);
+                while let Some(batch) = batches.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let outcomes = check_batch(batch);
                     let mut results = results.lock().unwrap();
-                    match outcome {
-                        Ok(stats) => results.1.add(&stats),
-                        Err(report) => results.0.push((seed, report)),
+                    for (seed, outcome) in outcomes {
+                        match outcome {
+                            Ok(stats) => results.1.add(&stats),
+                            Err(report) => results.0.push((seed, report)),
+                        }
                     }
                 }
             });
@@ -98,39 +104,96 @@ fn run_all(seeds: &[u64]) -> (Vec<(u64, String)>, Stats) {
     (failures, stats)
 }
 
-/// Builds the graph of `seed`, asks both sides, and reports every disagreement.
-fn check_seed(seed: u64) -> Result<Stats, String> {
-    let plan = Plan::generate(seed);
-    let questions = Questions::pick(&plan);
-    let report = |problem: String| format!("seed {seed}: {problem}\n{}", plan.table());
-    let built = Built::new(&plan).map_err(report)?;
-    let mut found = String::new();
-    let mut answers = Vec::new();
-    for state in [GraphFile::Stale, GraphFile::Complete, GraphFile::Absent] {
-        built.set_graph_file(&plan, state).map_err(report)?;
-        let repo = Repo::open_at(built.dir.path()).map_err(|e| report(e.to_string()))?;
-        built.assert_graph_file(&repo, state).map_err(report)?;
-        // Patch ids do not depend on the commit-graph: asked once.
-        let ours = ask_repo(&repo, &built.ids, &questions, state == GraphFile::Absent)
-            .map_err(|e| report(format!("{state:?} commit-graph: Repo failed: {e}")))?;
-        answers.push((state, ours));
+/// Builds the graphs of `seeds`, asks both sides, and reports every disagreement, by seed.
+/// Graphs share repositories (one per commit-graph layout, so that a seed replayed alone is
+/// built the same way): a repository per graph would cost more than the questions.
+fn check_batch(seeds: &[u64]) -> Vec<(u64, Result<Stats, String>)> {
+    let plans: Vec<Plan> = seeds.iter().map(|&seed| Plan::generate(seed)).collect();
+    let mut outcomes = Vec::new();
+    for split in [false, true] {
+        let group: Vec<&Plan> = plans.iter().filter(|p| p.split == split).collect();
+        if !group.is_empty() {
+            outcomes.extend(check_group(&group, split));
+        }
     }
+    outcomes
+}
+
+fn check_group(plans: &[&Plan], split: bool) -> Vec<(u64, Result<Stats, String>)> {
+    let report = |k: usize, problem: &str| {
+        format!("seed {}: {problem}\n{}", plans[k].seed, plans[k].table())
+    };
+    let all_fail = |problem: String| {
+        (0..plans.len()).map(|k| (plans[k].seed, Err(report(k, &problem)))).collect()
+    };
+    let questions: Vec<Questions> = plans.iter().map(|plan| Questions::pick(plan)).collect();
+    let built = match Built::new(plans, split) {
+        Ok(built) => built,
+        Err(problem) => return all_fail(problem),
+    };
+    let mut answers: Vec<Result<Vec<(GraphFile, Answers)>, String>> =
+        plans.iter().map(|_| Ok(Vec::new())).collect();
+    for state in [GraphFile::Stale, GraphFile::Complete, GraphFile::Absent] {
+        if let Err(problem) = built.set_graph_file(split, state) {
+            return all_fail(problem);
+        }
+        let repo = match Repo::open_at(built.dir.path()) {
+            Ok(repo) => repo,
+            Err(e) => return all_fail(e.to_string()),
+        };
+        for (k, slot) in answers.iter_mut().enumerate() {
+            let Ok(list) = slot else { continue };
+            // Patch ids do not depend on the commit-graph: asked once.
+            let asked = built.assert_graph_file(&repo, k, state).and_then(|()| {
+                ask_repo(&repo, &built.ids[k], &questions[k], state == GraphFile::Absent)
+                    .map_err(|e| format!("{state:?} commit-graph: Repo failed: {e}"))
+            });
+            match asked {
+                Ok(ours) => list.push((state, ours)),
+                Err(problem) => *slot = Err(problem),
+            }
+        }
+    }
+    let keep = std::env::var_os("HOTFIX_ORACLE_KEEP").is_some();
+    let kept = if keep {
+        format!("repository kept at {}", built.dir.path().display())
+    } else {
+        "HOTFIX_ORACLE_KEEP=1 keeps the repository".to_owned()
+    };
+    let outcomes: Vec<_> = answers
+        .into_iter()
+        .enumerate()
+        .map(|(k, ours)| {
+            let part = Part { built: &built, k, plan: plans[k] };
+            let judged = ours.and_then(|ours| judge(&part, &questions[k], &ours, &kept));
+            (plans[k].seed, judged.map_err(|problem| report(k, &problem)))
+        })
+        .collect();
+    if keep && outcomes.iter().any(|(_, outcome)| outcome.is_err()) {
+        let _kept_at = built.dir.keep();
+    }
+    outcomes
+}
+
+/// Compares `Repo`'s answers in each commit-graph state with git's.
+fn judge(
+    part: &Part<'_>,
+    q: &Questions,
+    ours: &[(GraphFile, Answers)],
+    kept: &str,
+) -> Result<Stats, String> {
     // Git answers from the plain repository, as the last state left it.
-    let git = ask_git(&built, &plan, &questions).map_err(report)?;
-    for (state, ours) in &answers {
-        for line in compare(&questions, ours, &git) {
+    let git = ask_git(part, q)?;
+    let mut found = String::new();
+    for (state, ours) in ours {
+        for line in compare(q, ours, &git) {
             let _ = writeln!(found, "  {state:?} commit-graph: {line}");
         }
     }
     if !found.is_empty() {
-        let kept = if std::env::var_os("HOTFIX_ORACLE_KEEP").is_some() {
-            format!("repository kept at {}", built.dir.keep().display())
-        } else {
-            "HOTFIX_ORACLE_KEEP=1 keeps the repository".to_owned()
-        };
-        return Err(report(format!("Repo (gix) and git disagree ({kept}):\n{found}")));
+        return Err(format!("Repo (gix) and git disagree ({kept}):\n{found}"));
     }
-    Ok(Stats::of(&plan, &git))
+    Ok(Stats::of(part.plan, &git))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +271,7 @@ struct Node {
 struct Plan {
     seed: u64,
     nodes: Vec<Node>,
-    /// Branch tips, each gets `refs/heads/b<i>`.
+    /// Branch tips, each gets a ref.
     branches: Vec<usize>,
     /// Nodes before this one are in the stale commit-graph.
     stale_at: usize,
@@ -381,21 +444,23 @@ impl Plan {
         self.on_branch(Kind::Copy(source), Some(ops));
     }
 
-    /// A `git fast-import` stream for nodes `range` (parents by mark), with the branch refs
-    /// when it reaches the end.
-    fn stream(&self, range: std::ops::Range<usize>) -> String {
+    /// A `git fast-import` stream for nodes `range` as graph `k` of a repository (its refs
+    /// under `refs/g<k>/`, its marks from `k * MARKS`), with the branch refs at the end.
+    fn stream(&self, k: usize, range: std::ops::Range<usize>) -> String {
+        let mark = |node: usize| k * MARKS + node + 1;
         let mut out = String::new();
         let data = |out: &mut String, text: &str| {
             let _ = writeln!(out, "data {}\n{text}", text.len());
         };
         for i in range.clone() {
             let node = &self.nodes[i];
-            let _ = writeln!(out, "commit refs/c/{i}\nmark :{}", i + 1);
+            let _ = writeln!(out, "commit refs/g{k}/c/{i}\nmark :{}", mark(i));
             let _ = writeln!(out, "author Ann <ann@example.com> {} +0000", node.time);
             let _ = writeln!(out, "committer Cid <cid@example.com> {} +0000", node.time);
             data(&mut out, &format!("c{i} {:?}\n", node.kind));
             for (n, parent) in node.parents.iter().enumerate() {
-                let _ = writeln!(out, "{} :{}", if n == 0 { "from" } else { "merge" }, parent + 1);
+                let verb = if n == 0 { "from" } else { "merge" };
+                let _ = writeln!(out, "{verb} :{}", mark(*parent));
             }
             out.push_str("deleteall\n");
             for (path, content) in &node.tree {
@@ -406,7 +471,7 @@ impl Plan {
         }
         if range.end == self.nodes.len() {
             for (b, tip) in self.branches.iter().enumerate() {
-                let _ = writeln!(out, "reset refs/heads/b{b}\nfrom :{}\n", tip + 1);
+                let _ = writeln!(out, "reset refs/g{k}/heads/b{b}\nfrom :{}\n", mark(*tip));
             }
         }
         out
@@ -450,15 +515,19 @@ enum GraphFile {
     Absent,
 }
 
-/// A bare repository holding a plan, and its commits' ids by node.
+/// Mark numbers reserved for each graph of a repository (graphs have at most 40 commits).
+const MARKS: usize = 64;
+
+/// A bare repository holding several graphs, and their commits' ids by graph and node.
 struct Built {
     dir: tempfile::TempDir,
-    ids: Vec<ObjectId>,
+    ids: Vec<Vec<ObjectId>>,
 }
 
 impl Built {
-    /// Imports the nodes before `stale_at`, writes a commit-graph, then imports the rest.
-    fn new(plan: &Plan) -> Result<Self, String> {
+    /// Imports each graph's nodes before its `stale_at`, writes a commit-graph, then imports
+    /// the rest.
+    fn new(plans: &[&Plan], split: bool) -> Result<Self, String> {
         let dir = tempfile::Builder::new()
             .prefix("hotfix-oracle-")
             .tempdir()
@@ -468,20 +537,29 @@ impl Built {
         let marks = built.dir.path().join("marks");
         let marks = marks.to_str().expect("temporary paths are UTF-8");
         let export = format!("--export-marks={marks}");
-        let both = [format!("--import-marks={marks}"), export.clone()];
-        built.git(&["fast-import", "--quiet", &export], Some(&plan.stream(0..plan.stale_at)))?;
-        built.write_graph(plan.split, false)?;
-        let stream = plan.stream(plan.stale_at..plan.nodes.len());
-        built.git(&["fast-import", "--quiet", &both[0], &both[1]], Some(&stream))?;
+        let import = format!("--import-marks={marks}");
+        let old: String =
+            plans.iter().enumerate().map(|(k, p)| p.stream(k, 0..p.stale_at)).collect();
+        built.git(&["fast-import", "--quiet", &export], Some(&old))?;
+        built.write_graph(split, false)?;
+        let new: String =
+            plans.iter().enumerate().map(|(k, p)| p.stream(k, p.stale_at..p.nodes.len())).collect();
+        built.git(&["fast-import", "--quiet", &import, &export], Some(&new))?;
         let text = std::fs::read_to_string(built.dir.path().join("marks"))
             .map_err(|e| format!("cannot read the marks: {e}"))?;
-        let mut ids = vec![None; plan.nodes.len()];
+        let mut ids: Vec<Vec<Option<ObjectId>>> =
+            plans.iter().map(|p| vec![None; p.nodes.len()]).collect();
         for line in text.lines() {
             let (mark, id) = line.split_once(' ').ok_or("bad marks file")?;
             let mark: usize = mark.trim_start_matches(':').parse().map_err(|_| "bad mark")?;
-            ids[mark - 1] = Some(ObjectId::from_hex(id.as_bytes()).map_err(|e| e.to_string())?);
+            let id = ObjectId::from_hex(id.as_bytes()).map_err(|e| e.to_string())?;
+            ids[(mark - 1) / MARKS][(mark - 1) % MARKS] = Some(id);
         }
-        let ids = ids.into_iter().collect::<Option<Vec<_>>>().ok_or("a commit has no mark")?;
+        let ids = ids
+            .into_iter()
+            .map(|graph| graph.into_iter().collect::<Option<Vec<_>>>())
+            .collect::<Option<Vec<_>>>()
+            .ok_or("a commit has no mark")?;
         Ok(Built { ids, ..built })
     }
 
@@ -495,10 +573,10 @@ impl Built {
     }
 
     /// Moves from the stale commit-graph (as built) to a complete one, then to none.
-    fn set_graph_file(&self, plan: &Plan, state: GraphFile) -> Result<(), String> {
+    fn set_graph_file(&self, split: bool, state: GraphFile) -> Result<(), String> {
         match state {
             GraphFile::Stale => Ok(()),
-            GraphFile::Complete => self.write_graph(plan.split, true),
+            GraphFile::Complete => self.write_graph(split, true),
             GraphFile::Absent => {
                 let info = self.dir.path().join("objects/info");
                 let _ = std::fs::remove_file(info.join("commit-graph"));
@@ -510,16 +588,14 @@ impl Built {
 
     /// Makes sure `Repo` sees the commit-graph the state is about, so that no case passes by
     /// testing the other path.
-    fn assert_graph_file(&self, repo: &Repo, state: GraphFile) -> Result<(), String> {
-        let graph = repo.graph_cache();
-        let newest = *self.ids.last().expect("plans have commits");
+    fn assert_graph_file(&self, repo: &Repo, k: usize, state: GraphFile) -> Result<(), String> {
+        let (graph, ids) = (repo.graph_cache(), &self.ids[k]);
+        let newest = *ids.last().expect("plans have commits");
         let ok = match (state, graph) {
             (GraphFile::Stale, Some(g)) => {
-                g.commit_by_id(self.ids[0]).is_some() && g.commit_by_id(newest).is_none()
+                g.commit_by_id(ids[0]).is_some() && g.commit_by_id(newest).is_none()
             }
-            (GraphFile::Complete, Some(g)) => {
-                self.ids.iter().all(|&id| g.commit_by_id(id).is_some())
-            }
+            (GraphFile::Complete, Some(g)) => ids.iter().all(|&id| g.commit_by_id(id).is_some()),
             (GraphFile::Absent, None) => true,
             _ => false,
         };
@@ -591,9 +667,26 @@ impl Built {
         let (code, out, _) = self.run(args, None)?;
         Ok((code == 0, out))
     }
+}
 
+/// Graph `k` of a built repository, as git is asked about it.
+struct Part<'a> {
+    built: &'a Built,
+    k: usize,
+    plan: &'a Plan,
+}
+
+impl Part<'_> {
     fn hex(&self, node: usize) -> String {
-        self.ids[node].to_string()
+        self.built.ids[self.k][node].to_string()
+    }
+
+    fn git(&self, args: &[&str], input: Option<&str>) -> Result<String, String> {
+        self.built.git(args, input)
+    }
+
+    fn ask(&self, args: &[&str]) -> Result<(bool, String), String> {
+        self.built.ask(args)
     }
 }
 
@@ -805,7 +898,7 @@ fn ask_repo(
 }
 
 /// Git's answers, each from the command the `Graph` method names.
-fn ask_git(b: &Built, plan: &Plan, q: &Questions) -> Result<Answers, String> {
+fn ask_git(b: &Part<'_>, q: &Questions) -> Result<Answers, String> {
     let index: HashMap<String, usize> = (0..q.nodes).map(|i| (b.hex(i), i)).collect();
     let node = |hex: &str| index.get(hex).copied().unwrap_or(usize::MAX);
     let set = |text: &str| -> Vec<usize> {
@@ -815,7 +908,8 @@ fn ask_git(b: &Built, plan: &Plan, q: &Questions) -> Result<Answers, String> {
     };
     let mut a = Answers { parents: vec![Vec::new(); q.nodes], ..Answers::default() };
     // Parents: `git rev-list --parents`, one line per commit.
-    for line in b.git(&["rev-list", "--parents", "--all"], None)?.lines() {
+    let glob = format!("--glob=refs/g{}/c/*", b.k);
+    for line in b.git(&["rev-list", "--parents", &glob], None)?.lines() {
         let mut words = line.split_whitespace();
         let commit = node(words.next().unwrap_or_default());
         if commit == usize::MAX {
@@ -824,10 +918,11 @@ fn ask_git(b: &Built, plan: &Plan, q: &Questions) -> Result<Answers, String> {
         a.parents[commit] = words.map(node).collect();
     }
     // Ancestry and counts for all pairs at once: `ahead-behind:<base>` of every commit's ref.
-    let format: String = (0..q.nodes).map(|i| format!(" %(ahead-behind:refs/c/{i})")).collect();
-    let format = format!("--format=%(refname:lstrip=2){format}");
+    let refs = format!("refs/g{}/c/", b.k);
+    let format: String = (0..q.nodes).map(|i| format!(" %(ahead-behind:{refs}{i})")).collect();
+    let format = format!("--format=%(refname:lstrip=3){format}");
     let mut ahead_behind = vec![Vec::new(); q.nodes];
-    for line in b.git(&["for-each-ref", &format, "refs/c/"], None)?.lines() {
+    for line in b.git(&["for-each-ref", &format, &refs], None)?.lines() {
         let mut words = line.split_whitespace();
         let tip: usize = words.next().and_then(|w| w.parse().ok()).ok_or("bad ref")?;
         let numbers: Vec<usize> = words.map(|w| w.parse().unwrap_or(usize::MAX)).collect();
@@ -889,28 +984,24 @@ fn ask_git(b: &Built, plan: &Plan, q: &Questions) -> Result<Answers, String> {
     // the reachability comes from the ahead-behind table (exact, and no process per merge).
     let reaches = |tips: &[usize], c: usize| tips.iter().any(|&t| is_ancestor(c, t));
     for &merge in &q.r3_merges {
-        let (&first, brought) = plan.nodes[merge].parents.split_first().expect("a merge");
+        let (&first, brought) = b.plan.nodes[merge].parents.split_first().expect("a merge");
         let release = (0..q.nodes).any(|c| {
             reaches(brought, c) && !is_ancestor(c, first) && is_ancestor(c, q.r3_development)
         });
         let nothing_new = brought.iter().filter(|&&p| is_ancestor(p, first)).count();
         a.r3.push((release, nothing_new));
     }
-    a.patch_ids = Some(git_patch_ids(b, plan, &q.diffs)?);
+    a.patch_ids = Some(git_patch_ids(b, &q.diffs)?);
     Ok(a)
 }
 
 /// `git diff-tree -p <base> <tip>` for each diff on its own (a commit against its first
 /// parent), all named by their position and fed to one `git patch-id --stable`.
-fn git_patch_ids(
-    b: &Built,
-    plan: &Plan,
-    diffs: &[Diff<usize>],
-) -> Result<Vec<Option<String>>, String> {
+fn git_patch_ids(b: &Part<'_>, diffs: &[Diff<usize>]) -> Result<Vec<Option<String>>, String> {
     let mut patches = String::new();
     for (n, diff) in diffs.iter().enumerate() {
         let (base, tip) = match *diff {
-            Diff::Commit(c) => (plan.nodes[c].parents[0], c),
+            Diff::Commit(c) => (b.plan.nodes[c].parents[0], c),
             Diff::Range { base, tip } => (base, tip),
         };
         let args = ["diff-tree", "-p", "--no-color", "--no-ext-diff", &b.hex(base), &b.hex(tip)];
