@@ -44,9 +44,10 @@ const BATCH: usize = 10;
 fn oracle_repo_answers_graph_questions_like_git() {
     let count = env_number("HOTFIX_ORACLE_GRAPHS").unwrap_or(DEFAULT_GRAPHS);
     let start = env_number("HOTFIX_ORACLE_SEED").unwrap_or(0);
-    let mut seeds: Vec<u64> =
-        REGRESSIONS.iter().copied().filter(|s| !(start..start + count).contains(s)).collect();
-    seeds.extend(start..start + count);
+    // Regression seeds last, so that batches start at `start`: a long run's batch of failing
+    // seed s is rebuilt by HOTFIX_ORACLE_SEED=<s rounded down to BATCH>.
+    let mut seeds: Vec<u64> = (start..start + count).collect();
+    seeds.extend(REGRESSIONS.iter().filter(|s| !(start..start + count).contains(s)));
     let began = Instant::now();
     let (failures, stats) = run_all(&seeds);
     eprintln!(
@@ -60,7 +61,7 @@ fn oracle_repo_answers_graph_questions_like_git() {
         let shown: Vec<_> = failures.iter().take(3).map(|(_, report)| report.as_str()).collect();
         panic!(
             "{} of {} graphs disagree with git (seeds {failing:?}); replay one with \
-             HOTFIX_ORACLE_SEED=<seed> HOTFIX_ORACLE_GRAPHS=1\n\n{}",
+             HOTFIX_ORACLE_SEED=<seed> HOTFIX_ORACLE_GRAPHS=1 (or its batch of {BATCH})\n\n{}",
             failures.len(),
             seeds.len(),
             shown.join("\n\n")
@@ -457,7 +458,8 @@ impl Plan {
             let _ = writeln!(out, "commit refs/g{k}/c/{i}\nmark :{}", mark(i));
             let _ = writeln!(out, "author Ann <ann@example.com> {} +0000", node.time);
             let _ = writeln!(out, "committer Cid <cid@example.com> {} +0000", node.time);
-            data(&mut out, &format!("c{i} {:?}\n", node.kind));
+            // The seed keeps equal commits of two graphs in one repository apart.
+            data(&mut out, &format!("c{i} {:?}\n\nseed {}\n", node.kind, self.seed));
             for (n, parent) in node.parents.iter().enumerate() {
                 let verb = if n == 0 { "from" } else { "merge" };
                 let _ = writeln!(out, "{verb} :{}", mark(*parent));
