@@ -28,10 +28,10 @@ use std::time::Instant;
 
 /// Seeds that once found a defect; they run on every `cargo test`.
 const REGRESSIONS: &[u64] = &[
-    3,  // without a commit-graph, gix's hidden walk let excluded commits through (clock skew)
-    13, // without a commit-graph, gix kept a redundant merge base; is_ancestor took it
-    73, // with a stale commit-graph, the hidden walk again let excluded commits through
-    76, // git's own `rev-list I --not E` is fooled by skew: walks are compared whole
+    3,   // without a commit-graph, gix's hidden walk let excluded commits through (clock skew)
+    13,  // without a commit-graph, gix kept a redundant merge base; is_ancestor took it
+    73,  // with a stale commit-graph, the hidden walk again let excluded commits through
+    196, // git's own `rev-list I --not E` is fooled by skew: walks are compared whole
 ];
 
 /// Graphs checked by a plain `cargo test`, after the regression seeds.
@@ -947,8 +947,9 @@ fn ask_git(b: &Part<'_>, q: &Questions) -> Result<Answers, String> {
         a.merge_bases.push(merge_bases(x, y)?.into_iter().collect());
     }
     // `git rev-list I --not E` trusts commit dates and, after clock skew, can list a commit
-    // that E reaches (seed 76: `rev-list c5 c35 --not c32 c4` lists c5, an ancestor of c32).
-    // Whole walks are exact: the answer is `rev-list I` without `rev-list E`.
+    // that E reaches (seed 196: `rev-list --first-parent c25 c6 c16 --not c13` lists c6, an
+    // ancestor of c13, while `rev-list --first-parent c6 --not c13` is empty). Whole walks
+    // are exact: the answer is `rev-list I` without `rev-list E`.
     let mut walked: HashMap<(Vec<usize>, bool), BTreeSet<usize>> = HashMap::new();
     let mut reach = |tips: &[usize], first_parent: bool| -> Result<BTreeSet<usize>, String> {
         let key = (tips.to_vec(), first_parent);
