@@ -8,9 +8,9 @@ use crate::hooks::install::sh_quote;
 use crate::policy::{Diff, Graph};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
-use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::cell::{OnceCell, RefCell};
 use std::collections::hash_map::Entry;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -26,9 +26,13 @@ pub enum Head {
 /// An open repository.
 pub struct Repo {
     inner: gix::Repository,
+    /// `git` for the same repository (patch ids): the current one, or the path opened.
+    git: Git,
     commit_graph: OnceCell<Option<gix::commitgraph::Graph>>,
     /// A shallow clone's boundary commits, whose parents are not here (sorted).
     shallow: OnceCell<Vec<ObjectId>>,
+    /// Generations of commits the commit-graph does not cover, computed as needed.
+    generations: RefCell<HashMap<ObjectId, u32>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -42,7 +46,7 @@ impl Repo {
     /// Finds the repository like Git does from the current directory, honouring `GIT_DIR`,
     /// `GIT_WORK_TREE` and one-off `git -c` values.
     pub fn discover() -> Result<Self> {
-        let opts = gix::open::Options::default().cli_overrides(git_config_parameters());
+        let opts = open_options();
         let found = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
             ".",
             Default::default(),
@@ -65,15 +69,30 @@ impl Repo {
             }
         };
         refuse_untrusted(&inner)?;
-        let mut repo = Self {
-            inner,
-            commit_graph: OnceCell::new(),
-            shallow: OnceCell::new(),
-            _quarantine: None,
-        };
-        repo.inner.object_cache_size_if_unset(4 * 1024 * 1024);
+        let mut repo = Self::wrap(inner, Git::here());
         repo.see_quarantined_objects()?;
         Ok(repo)
+    }
+
+    /// Opens the repository at `path` (tests: they run in parallel and must not change
+    /// directory), ignoring the environment's repository and quarantine.
+    #[cfg(test)]
+    pub(crate) fn open_at(path: &Path) -> Result<Self> {
+        let inner = gix::open_opts(path, open_options())
+            .map_err(|e| Error::env(format!("cannot open {}: {}", path.display(), chain(&e))))?;
+        Ok(Self::wrap(inner, Git::at(path)))
+    }
+
+    fn wrap(mut inner: gix::Repository, git: Git) -> Self {
+        inner.object_cache_size_if_unset(4 * 1024 * 1024);
+        Self {
+            inner,
+            git,
+            commit_graph: OnceCell::new(),
+            shallow: OnceCell::new(),
+            generations: RefCell::default(),
+            _quarantine: None,
+        }
     }
 
     /// In a server's pre-receive hook the pushed objects sit in a quarantine directory that gix
@@ -279,10 +298,103 @@ impl Repo {
         }
     }
 
+    /// gix's merge bases of `a` and `b`: every best common ancestor, and maybe more.
+    fn merge_base_candidates(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
+        let mut graph = self.inner.revision_graph(self.graph_cache());
+        let bases = self
+            .inner
+            .merge_bases_many_with_graph(a, &[b], &mut graph)
+            .map_err(fail("cannot compute merge bases"))?;
+        Ok(bases.into_iter().map(|id| id.detach()).collect())
+    }
+
     fn graph_cache(&self) -> Option<&gix::commitgraph::Graph> {
         self.commit_graph
             .get_or_init(|| self.inner.commit_graph_if_enabled().ok().flatten())
             .as_ref()
+    }
+
+    /// A commit's generation (a root is 1, any other commit one more than its highest parent):
+    /// from the commit-graph, else computed down to commits it covers (or to the roots) and
+    /// remembered. Visiting commits by decreasing generation visits every commit after all its
+    /// descendants, which commit dates do not promise once a clock was wrong.
+    fn generation(&self, id: ObjectId) -> Result<u32> {
+        let mut memo = self.generations.borrow_mut();
+        let known = |memo: &HashMap<ObjectId, u32>, id: ObjectId| {
+            let graph = self.graph_cache().and_then(|g| g.commit_by_id(id)).map(|c| c.generation());
+            graph.filter(|&g| g > 0).or_else(|| memo.get(&id).copied())
+        };
+        let mut stack = vec![id];
+        while let Some(&commit) = stack.last() {
+            if known(&memo, commit).is_some() {
+                stack.pop();
+                continue;
+            }
+            let (mut generation, mut ready) = (1, true);
+            for parent in self.parents(commit)? {
+                match known(&memo, parent) {
+                    Some(g) => generation = generation.max(g.saturating_add(1)),
+                    None => {
+                        stack.push(parent);
+                        ready = false;
+                    }
+                }
+            }
+            if ready {
+                memo.insert(commit, generation);
+                stack.pop();
+            }
+        }
+        Ok(known(&memo, id).expect("computed above"))
+    }
+
+    /// The commits reachable from both `include` and `exclude` at which a walk from `include`
+    /// must stop. Both sides are painted down in generation order, so that every commit has
+    /// all its paint when visited (gix's hidden walk goes by date and lets excluded commits
+    /// through when a clock was wrong), and only while some commit painted from `include`
+    /// alone may still turn out to be reachable from `exclude`.
+    fn excluded_frontier(
+        &self,
+        include: &[ObjectId],
+        exclude: &[ObjectId],
+    ) -> Result<HashSet<ObjectId>> {
+        const SHOWN: u8 = 1;
+        const HIDDEN: u8 = 2;
+        const BOTH: u8 = SHOWN | HIDDEN;
+        let mut paint: HashMap<ObjectId, u8> = HashMap::new();
+        let mut queue = BinaryHeap::new();
+        let mut shown_only = 0usize; // queued commits painted from `include` alone
+        let mut pending: Vec<(ObjectId, u8)> = include.iter().map(|&id| (id, SHOWN)).collect();
+        pending.extend(exclude.iter().map(|&id| (id, HIDDEN)));
+        loop {
+            // A commit gets paint only from its children, which are all visited before it.
+            for (id, flags) in pending.drain(..) {
+                let old = paint.get(&id).copied().unwrap_or(0);
+                let new = old | flags;
+                if new == old {
+                    continue;
+                }
+                paint.insert(id, new);
+                if old == 0 {
+                    queue.push((self.generation(id)?, id));
+                }
+                if new == SHOWN {
+                    shown_only += 1;
+                } else if old == SHOWN {
+                    shown_only = shown_only.saturating_sub(1);
+                }
+            }
+            if shown_only == 0 {
+                break;
+            }
+            let Some((_, id)) = queue.pop() else { break };
+            let flags = paint[&id];
+            if flags == SHOWN {
+                shown_only = shown_only.saturating_sub(1);
+            }
+            pending.extend(self.parents(id)?.into_iter().map(|p| (p, flags)));
+        }
+        Ok(paint.into_iter().filter(|&(_, f)| f == BOTH).map(|(id, _)| id).collect())
     }
 }
 
@@ -325,9 +437,9 @@ impl Graph for Repo {
             return Ok(true);
         }
         let Some(graph) = self.graph_cache() else {
-            let base = self.inner.merge_base(ancestor, descendant);
-            return Ok(base.map_err(fail("cannot compute a merge base"))?.map(|id| id.detach())
-                == Some(ancestor));
+            // The ancestor is among the merge bases exactly when it is an ancestor; it need
+            // not come first, as gix may also keep a redundant base when dates are skewed.
+            return Ok(self.merge_base_candidates(ancestor, descendant)?.contains(&ancestor));
         };
         // A reachability walk pruned by generation numbers, as Git does: nothing with a
         // generation at or below the ancestor's can lead to it.
@@ -400,27 +512,49 @@ impl Graph for Repo {
     }
 
     fn merge_bases(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
-        let mut graph = self.inner.revision_graph(self.graph_cache());
-        let bases = self
-            .inner
-            .merge_bases_many_with_graph(a, &[b], &mut graph)
-            .map_err(fail("cannot compute merge bases"))?;
-        Ok(bases.into_iter().map(|id| id.detach()).collect())
+        // gix 0.90 may keep a base that is an ancestor of another one (its redundancy check
+        // follows first parents only): drop those, as `git merge-base --all` does.
+        let candidates = self.merge_base_candidates(a, b)?;
+        let mut bases = Vec::with_capacity(candidates.len());
+        for &base in &candidates {
+            let mut redundant = false;
+            for &other in &candidates {
+                if other != base && self.is_ancestor(base, other)? {
+                    redundant = true;
+                    break;
+                }
+            }
+            if !redundant {
+                bases.push(base);
+            }
+        }
+        Ok(bases)
     }
 
+    /// With a commit-graph, exact: the excluded side is painted in generation order, so a clock
+    /// that went backwards cannot let an excluded commit through, and only commits newer than
+    /// the graph cost a read. Without one, exactness would mean reading the whole history on
+    /// every push; the walk then trusts commit dates, as `git rev-list` does.
     fn commits(
         &self,
         include: &[ObjectId],
         exclude: &[ObjectId],
         first_parent: bool,
     ) -> Result<Vec<ObjectId>> {
-        let mut walk =
-            self.inner.rev_walk(include.iter().copied()).with_hidden(exclude.iter().copied());
+        let mut walk = self.inner.rev_walk(include.iter().copied());
         if first_parent {
             walk = walk.first_parent_only();
         }
+        let walk = if exclude.is_empty() {
+            walk.all()
+        } else if self.graph_cache().is_some() {
+            let stop = self.excluded_frontier(include, exclude)?;
+            walk.selected(move |id| !stop.contains(id))
+        } else {
+            walk.with_hidden(exclude.iter().copied()).all()
+        };
         let mut out = Vec::new();
-        for info in walk.all().map_err(fail("cannot walk history"))? {
+        for info in walk.map_err(fail("cannot walk history"))? {
             out.push(info.map_err(fail("cannot walk history"))?.id);
         }
         Ok(out)
@@ -456,7 +590,7 @@ impl Graph for Repo {
                     }
                 }
             }
-            for (patch, tip) in Git::here().patch_ids(&input)? {
+            for (patch, tip) in self.git.patch_ids(&input)? {
                 if let Some(&index) = self.parse_id(&tip).and_then(|t| round.get(&t)) {
                     answers[index] = Some(patch);
                 }
@@ -521,6 +655,11 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// How every repository is opened: with one-off `git -c` values.
+fn open_options() -> gix::open::Options {
+    gix::open::Options::default().cli_overrides(git_config_parameters())
+}
+
 /// `git -c key=value` reaches us as `GIT_CONFIG_PARAMETERS`, which gix ignores: parse it into
 /// overrides. Format: space-separated `'key'='value'` (Git ≥ 2.31) or `'key=value'`, with `'`
 /// written as `'\''`.
@@ -562,3 +701,6 @@ fn git_config_parameters() -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod oracle_tests;
