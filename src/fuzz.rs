@@ -13,14 +13,19 @@
 
 use proptest::prelude::*;
 
-/// `default_cases` cases, or `PROPTEST_CASES` when set. Failures are not persisted to files:
-/// each one found becomes a regression test instead.
+/// `default_cases` cases, or `PROPTEST_CASES` when set; the rejects a generator may make grow
+/// with the cases. Failures are not persisted to files: each one found becomes a regression
+/// test instead.
 pub fn config(default_cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
+    let cases = cases.unwrap_or(default_cases);
+    let default = ProptestConfig::default();
     ProptestConfig {
-        cases: cases.unwrap_or(default_cases),
+        cases,
+        max_local_rejects: default.max_local_rejects.max(cases.saturating_mul(2)),
+        max_global_rejects: default.max_global_rejects.max(cases / 4),
         failure_persistence: None,
-        ..ProptestConfig::default()
+        ..default
     }
 }
 
