@@ -381,8 +381,8 @@ mod fuzz {
         )
     }
 
-    /// Text quoting a URL with credentials, and the secret in it.
-    fn leaky_text() -> impl Strategy<Value = (String, String)> {
+    /// Text quoting a URL with credentials.
+    fn leaky_text() -> impl Strategy<Value = String> {
         let scheme = prop::sample::select(vec!["https", "http", "ssh", "git", "HTTPS", "ftp"]);
         let host = prop::sample::select(vec!["github.com", "example.com", "h", "[::1]:8080"]);
         let boundary = prop::sample::select(vec!["", " ", "'", "\"", "(", "\n", ": ", "x://"]);
@@ -398,9 +398,7 @@ mod fuzz {
             text(),
         )
             .prop_map(|(before, open, scheme, user, secret, host, path, close, after)| {
-                let text =
-                    format!("{before}{open}{scheme}://{user}:{secret}@{host}{path}{close}{after}");
-                (text, secret)
+                format!("{before}{open}{scheme}://{user}:{secret}@{host}{path}{close}{after}")
             })
     }
 
@@ -423,7 +421,7 @@ mod fuzz {
         }
 
         #[test]
-        fn no_password_survives_redaction((text, secret) in leaky_text()) {
+        fn no_password_survives_redaction(text in leaky_text()) {
             let out = redact(&text);
             prop_assert!(!out.contains("SECRET"), "{:?} became {:?}", text, out);
             prop_assert_eq!(redact(&out), out.clone(), "redacting twice");
