@@ -402,7 +402,7 @@ mod tests {
     }
 }
 
-/// Long run: `PROPTEST_CASES=1000000 cargo test --release --bin git-hotfix config::fuzz`
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix config::fuzz`
 /// (see `src/fuzz.rs`).
 #[cfg(test)]
 mod fuzz {
@@ -488,7 +488,7 @@ mod fuzz {
         (prop::collection::vec(line, 0..8), eol).prop_map(|(lines, eol)| lines.join(eol))
     }
 
-    fn from_file(e: &Error) -> bool {
+    fn names_its_source(e: &Error) -> bool {
         e.message.starts_with(&format!("{LABEL}:"))
             || e.message.starts_with("git config hotfix.")
             || e.message.starts_with("key `")
@@ -508,8 +508,7 @@ mod fuzz {
         out + "\""
     }
 
-    /// Settings every rule accepts: `(file key, git key, value as TOML, value for Git)` per key
-    /// set, and the configuration they make.
+    /// Settings every rule accepts.
     #[derive(Debug, Clone)]
     struct Valid {
         remote: String,
@@ -613,7 +612,7 @@ mod fuzz {
         fn any_bytes_load_or_fail_naming_the_source(bytes in bytes(), git in git_overrides()) {
             let loaded = source_from_bytes(LABEL.into(), bytes).and_then(|s| load(Some(&s), &git));
             if let Err(e) = loaded {
-                prop_assert!(from_file(&e), "{}", e.message);
+                prop_assert!(names_its_source(&e), "{}", e.message);
             }
         }
 
@@ -621,7 +620,7 @@ mod fuzz {
         fn any_toml_loads_or_fails_naming_the_source(text in toml_ish(), git in git_overrides()) {
             let source = Source { label: LABEL.into(), text };
             if let Err(e) = load(Some(&source), &git) {
-                prop_assert!(from_file(&e), "{}", e.message);
+                prop_assert!(names_its_source(&e), "{}", e.message);
             }
         }
 

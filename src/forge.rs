@@ -293,7 +293,7 @@ mod tests {
     }
 }
 
-/// Long run: `PROPTEST_CASES=1000000 cargo test --release --bin git-hotfix forge::fuzz`
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix forge::fuzz`
 /// (see `src/fuzz.rs`).
 #[cfg(test)]
 mod fuzz {

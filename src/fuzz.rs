@@ -1,14 +1,15 @@
 //! What the property tests ("fuzz" modules next to the parsers they test) share. Every function
-//! that parses outside input has one: hook input (`hooks::push_rules`,
+//! that parses outside input has one: hook arguments and input (`hooks`, `hooks::push_rules`,
 //! `hooks::prepare_commit_msg`, `hooks::landing`), merge messages (`policy::message`), remote
 //! URLs (`forge`), `.githotfix.toml` (`config`) and branch descriptions (`policy::naming`).
 //!
 //! `cargo test` runs a few hundred cases of each, in seconds. For a long run, raise the count
-//! and pick a module; the failing input is printed, shrunk to a minimal one, which then becomes
-//! a plain regression `#[test]`:
+//! and pick a module; each run draws new cases, so repeat it for as long as there is time. A
+//! failure prints the input shrunk to a minimal one, which then becomes a plain regression
+//! `#[test]`:
 //!
 //! ```sh
-//! PROPTEST_CASES=2000000 cargo test --release --bin git-hotfix forge::fuzz
+//! PROPTEST_CASES=100000 cargo test --release --bin git-hotfix forge::fuzz -- --test-threads=1
 //! ```
 
 use proptest::prelude::*;

@@ -120,7 +120,7 @@ pub fn describe(ctx: &Context, commits: &[ObjectId]) -> Result<String> {
     Ok(text)
 }
 
-/// Long run: `PROPTEST_CASES=1000000 cargo test --release --bin git-hotfix landing::fuzz`
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix landing::fuzz`
 /// (see `src/fuzz.rs`).
 #[cfg(test)]
 mod fuzz {

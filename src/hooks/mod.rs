@@ -77,7 +77,7 @@ mod tests {
     }
 }
 
-/// Long run: `PROPTEST_CASES=1000000 cargo test --release --bin git-hotfix hooks::fuzz`
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix hooks::fuzz`
 /// (see `src/fuzz.rs`).
 #[cfg(test)]
 mod fuzz {

@@ -323,7 +323,7 @@ mod tests {
     }
 }
 
-/// Long run: `PROPTEST_CASES=1000000 cargo test --release --bin git-hotfix prepare_commit_msg::fuzz`
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix prepare_commit_msg::fuzz`
 /// (see `src/fuzz.rs`).
 #[cfg(test)]
 mod fuzz {

@@ -77,22 +77,6 @@ impl PushInput {
         }
     }
 
-    /// `(old, new, ref)` as written on one line, or `None` when the fields are not there.
-    fn fields(self, line: &str) -> Option<(&str, &str, &str)> {
-        match self {
-            Self::PrePush => {
-                let fields: Vec<&str> = line.rsplitn(4, ' ').collect();
-                let [old, name, new, _local_ref] = fields[..] else { return None };
-                Some((old, new, name))
-            }
-            Self::PreReceive => {
-                let fields: Vec<&str> = line.split(' ').collect();
-                let [old, new, name] = fields[..] else { return None };
-                Some((old, new, name))
-            }
-        }
-    }
-
     /// The hook's whole standard input (Git may write many lines; reading all of them keeps
     /// it from blocking on a full pipe).
     pub fn read_stdin(self) -> Result<String> {
@@ -101,13 +85,6 @@ impl PushInput {
             Error::env(format!("{}: cannot read the ref list from Git: {e}", self.hook()))
         })?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
-    }
-
-    fn layout(self) -> &'static str {
-        match self {
-            Self::PrePush => "`<local ref> <local oid> <remote ref> <remote oid>`",
-            Self::PreReceive => "`<old oid> <new oid> <ref>`",
-        }
     }
 
     /// The updates in a hook's `input`; `parse_id` reads a full id of the repository's hash
@@ -141,6 +118,29 @@ impl PushInput {
             updates.push(RefUpdate { remote_ref: name.to_owned(), old: id(old)?, new: id(new)? });
         }
         Ok(updates)
+    }
+
+    /// `(old, new, ref)` as written on one line, or `None` when the fields are not there.
+    fn fields(self, line: &str) -> Option<(&str, &str, &str)> {
+        match self {
+            Self::PrePush => {
+                let fields: Vec<&str> = line.rsplitn(4, ' ').collect();
+                let [old, name, new, _local_ref] = fields[..] else { return None };
+                Some((old, new, name))
+            }
+            Self::PreReceive => {
+                let fields: Vec<&str> = line.split(' ').collect();
+                let [old, new, name] = fields[..] else { return None };
+                Some((old, new, name))
+            }
+        }
+    }
+
+    fn layout(self) -> &'static str {
+        match self {
+            Self::PrePush => "`<local ref> <local oid> <remote ref> <remote oid>`",
+            Self::PreReceive => "`<old oid> <new oid> <ref>`",
+        }
     }
 }
 
@@ -368,7 +368,7 @@ mod tests {
     }
 }
 
-/// Long run: `PROPTEST_CASES=1000000 cargo test --release --bin git-hotfix push_rules::fuzz`
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix push_rules::fuzz`
 /// (see `src/fuzz.rs`).
 #[cfg(test)]
 mod fuzz {

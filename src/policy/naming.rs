@@ -62,8 +62,8 @@ impl Naming {
 
 /// SPEC's normalisation of a description: lowercase, every run of characters other than ASCII
 /// letters and digits becomes one `-` (a single `.` between two of them stays, so `v1.2`
-/// survives), no leading or trailing separator, at most [`MAX_DESC_LEN`] characters, and a
-/// leading prefix (`hotfix/`) is accepted and dropped.
+/// survives, but not as a final `.lock`), no leading or trailing separator, at most
+/// [`MAX_DESC_LEN`] characters, and a leading prefix (`hotfix/`) is accepted and dropped.
 pub fn normalise(input: &str, prefix: &str) -> String {
     let input = input.trim();
     let input = input.strip_prefix(prefix).unwrap_or(input);
@@ -232,7 +232,7 @@ mod tests {
     }
 }
 
-/// Long run: `PROPTEST_CASES=1000000 cargo test --release --bin git-hotfix naming::fuzz`
+/// Long run: `PROPTEST_CASES=5000 cargo test --release --bin git-hotfix naming::fuzz`
 /// (see `src/fuzz.rs`); the comparison with Git runs one `git` per case.
 #[cfg(test)]
 mod fuzz {
