@@ -281,7 +281,8 @@ mod tests {
             assert!(text.starts_with("#!/bin/sh\n"), "{hook}");
             assert!(is_shim(text.as_bytes()), "{hook}");
             assert_eq!(text.matches(PLACEHOLDER).count(), 1, "{hook}");
-            assert!(text.contains(&format!(" hook {hook} \"$@\"")), "{hook}");
+            // Git's arguments are values, never options: a remote may be named `-h`.
+            assert!(text.contains(&format!(" hook {hook} -- \"$@\"")), "{hook}");
             assert!(!text.contains('\r'), "{hook}");
         }
     }
