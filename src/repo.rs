@@ -399,8 +399,14 @@ impl Repo {
 }
 
 impl GitConfig for Repo {
+    /// A key written with no value (`[hotfix] enforceSize`) means true to Git; gix has no
+    /// string for it, only the boolean.
     fn config_string(&self, key: &str) -> Option<String> {
-        self.inner.config_snapshot().string(key).map(|v| v.to_string())
+        let config = self.inner.config_snapshot();
+        config
+            .string(key)
+            .map(|v| v.to_string())
+            .or_else(|| config.boolean(key).map(|b| b.to_string()))
     }
 }
 
