@@ -9,11 +9,12 @@ use crate::policy::Naming;
 use crate::policy::naming::is_valid_branch_name;
 use regex::RegexBuilder;
 use serde::Deserialize;
+use toml::Spanned;
 
 pub const FILE_NAME: &str = ".githotfix.toml";
 pub const DEFAULT_NAME_PATTERN: &str = "^[a-z0-9]+(?:[-.][a-z0-9]+)*$";
 /// A committed file larger than this is not a configuration file.
-const MAX_FILE_BYTES: usize = 64 * 1024;
+pub const MAX_FILE_BYTES: usize = 64 * 1024;
 /// Compiled-regex budget: a pattern needing more is refused rather than slowing every hook.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
@@ -39,14 +40,14 @@ impl Config {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
-    remote: Option<String>,
-    main: Option<String>,
-    development: Option<String>,
-    prefix: Option<String>,
-    name_pattern: Option<String>,
-    max_files: Option<u64>,
-    max_lines: Option<u64>,
-    enforce_size: Option<bool>,
+    remote: Option<Spanned<String>>,
+    main: Option<Spanned<String>>,
+    development: Option<Spanned<String>>,
+    prefix: Option<Spanned<String>>,
+    name_pattern: Option<Spanned<String>>,
+    max_files: Option<Spanned<u64>>,
+    max_lines: Option<Spanned<u64>>,
+    enforce_size: Option<Spanned<bool>>,
 }
 
 /// Where the file's text came from, for messages.
@@ -64,8 +65,7 @@ pub trait GitConfig {
 pub fn source_from_bytes(label: String, bytes: Vec<u8>) -> Result<Source> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Error::env(format!(
-            "{label}: {} bytes is too large for a configuration file (limit {MAX_FILE_BYTES})",
-            bytes.len()
+            "{label}: too large for a configuration file (more than {MAX_FILE_BYTES} bytes)"
         )));
     }
     let text = String::from_utf8(bytes)
@@ -88,7 +88,7 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
         })?,
         None => File::default(),
     };
-    let mut keys = Keys { source, git };
+    let mut keys = Keys { source, git, set_at: Vec::new() };
     let remote = keys.string("remote", "remote", file.remote, "origin")?;
     let main = keys.string("main", "main", file.main, "main")?;
     let development = keys.string("development", "development", file.development, "development")?;
@@ -117,15 +117,23 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
         ));
     }
     let probe = format!("{prefix}x");
-    if prefix.is_empty()
-        || !is_valid_branch_name(&probe)
-        || [&main, &development].iter().any(|b| b.starts_with(&prefix))
-    {
+    if prefix.is_empty() || !is_valid_branch_name(&probe) {
         return Err(keys.bad(
             "prefix",
             "prefix",
             &format!("'{prefix}' cannot start branch names (try \"hotfix/\")"),
         ));
+    }
+    for (key, git_key, value) in
+        [("main", "main", &main), ("development", "development", &development)]
+    {
+        if value.starts_with(&prefix) {
+            return Err(keys.bad(
+                key,
+                git_key,
+                &format!("'{value}' is under the hotfix prefix '{prefix}': {key} cannot be a hotfix branch"),
+            ));
+        }
     }
     let pattern = RegexBuilder::new(&pattern)
         .size_limit(REGEX_SIZE_LIMIT)
@@ -155,6 +163,8 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
 struct Keys<'a, G> {
     source: Option<&'a Source>,
     git: &'a G,
+    /// Where the file sets each key it sets: the byte offset of the value.
+    set_at: Vec<(&'static str, usize)>,
 }
 
 impl<G: GitConfig> Keys<'_, G> {
@@ -162,17 +172,31 @@ impl<G: GitConfig> Keys<'_, G> {
         self.git.config_string(&format!("hotfix.{git_key}"))
     }
 
+    fn file_value<T>(&mut self, key: &'static str, value: Option<Spanned<T>>) -> Option<T> {
+        let value = value?;
+        self.set_at.push((key, value.span().start));
+        Some(value.into_inner())
+    }
+
     fn string(
         &mut self,
-        _key: &str,
+        key: &'static str,
         git_key: &str,
-        file: Option<String>,
+        file: Option<Spanned<String>>,
         default: &str,
     ) -> Result<String> {
+        let file = self.file_value(key, file);
         Ok(self.git_value(git_key).or(file).unwrap_or_else(|| default.to_owned()))
     }
 
-    fn number(&mut self, key: &str, git_key: &str, file: Option<u64>, default: u64) -> Result<u64> {
+    fn number(
+        &mut self,
+        key: &'static str,
+        git_key: &str,
+        file: Option<Spanned<u64>>,
+        default: u64,
+    ) -> Result<u64> {
+        let file = self.file_value(key, file);
         match self.git_value(git_key) {
             Some(raw) => raw.trim().parse().map_err(|_| {
                 self.bad(key, git_key, &format!("'{raw}' is not a non-negative integer"))
@@ -183,11 +207,12 @@ impl<G: GitConfig> Keys<'_, G> {
 
     fn boolean(
         &mut self,
-        key: &str,
+        key: &'static str,
         git_key: &str,
-        file: Option<bool>,
+        file: Option<Spanned<bool>>,
         default: bool,
     ) -> Result<bool> {
+        let file = self.file_value(key, file);
         match self.git_value(git_key) {
             Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" | "on" | "1" => Ok(true),
@@ -204,10 +229,13 @@ impl<G: GitConfig> Keys<'_, G> {
             return Error::env(format!("git config hotfix.{git_key}: {problem}"))
                 .hint(format!("fix it with: git config hotfix.{git_key} <value>, or remove it with: git config --unset hotfix.{git_key}"));
         }
-        match self.source.and_then(|s| line_of_key(&s.text, key).map(|l| (s, l))) {
-            Some((src, line)) => {
-                Error::env(format!("{}:{line}: key `{key}`: {problem}", src.label))
-            }
+        let at = self.set_at.iter().find(|(k, _)| *k == key).map(|&(_, at)| at);
+        match self.source.zip(at) {
+            Some((src, at)) => Error::env(format!(
+                "{}:{}: key `{key}`: {problem}",
+                src.label,
+                line_at(&src.text, at)
+            )),
             None => Error::env(format!("key `{key}`: {problem}")),
         }
     }
@@ -224,17 +252,6 @@ fn key_on_line(text: &str, line: usize) -> Option<&str> {
     let key = key.trim();
     let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     (!key.is_empty() && key.chars().all(bare)).then_some(key)
-}
-
-/// 1-based line on which `key = …` is set.
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            line.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -330,6 +347,38 @@ mod tests {
         assert!(e.message.contains("key `prefix`"), "{}", e.message);
     }
 
+    /// Found by fuzzing: a main under the hotfix prefix was blamed on the prefix, with the
+    /// advice to use the prefix already in use.
+    #[test]
+    fn a_trunk_under_the_prefix_is_blamed_on_the_trunk() {
+        let e = load(Some(&file("main = \"hotfix/main\"\n")), &Git::default()).unwrap_err();
+        assert_eq!(
+            e.message,
+            ".githotfix.toml:1: key `main`: 'hotfix/main' is under the hotfix prefix 'hotfix/': \
+             main cannot be a hotfix branch"
+        );
+        let e = load(None, &git(&[("hotfix.prefix", "dev"), ("hotfix.development", "develop")]))
+            .unwrap_err();
+        assert!(
+            e.message.starts_with(
+                "git config hotfix.development: 'develop' is under the hotfix prefix 'dev'"
+            ),
+            "{}",
+            e.message
+        );
+    }
+
+    /// Found by fuzzing: a key's line was found by searching the text, so a multi-line string
+    /// quoting `main = …` took the blame for the key below it (and a quoted key got no line).
+    #[test]
+    fn a_bad_value_is_found_on_its_own_line() {
+        let text = "name_pattern = '''\nmain = \"x\"\n'''\nmain = \"a..b\"\n";
+        let e = load(Some(&file(text)), &Git::default()).unwrap_err();
+        assert!(e.message.starts_with(".githotfix.toml:4: key `main`:"), "{}", e.message);
+        let e = load(Some(&file("\n\"main\" = \"a..b\"\n")), &Git::default()).unwrap_err();
+        assert!(e.message.starts_with(".githotfix.toml:2: key `main`:"), "{}", e.message);
+    }
+
     #[test]
     fn bad_git_overrides_name_the_git_key() {
         let e = load(None, &git(&[("hotfix.maxLines", "lots")])).unwrap_err();
@@ -349,5 +398,336 @@ mod tests {
     fn huge_and_binary_files_are_refused() {
         assert!(source_from_bytes("f".into(), vec![b'#'; MAX_FILE_BYTES + 1]).is_err());
         assert!(source_from_bytes("f".into(), vec![0xff, 0xfe]).is_err());
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix config::fuzz`
+/// (see `src/fuzz.rs`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{bytes, config, text};
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    const LABEL: &str = ".githotfix.toml";
+
+    /// Git config as `git config hotfix.<key>` would give it.
+    #[derive(Debug, Default)]
+    struct Git(HashMap<String, String>);
+    impl GitConfig for Git {
+        fn config_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+    }
+
+    const GIT_KEYS: [&str; 8] = [
+        "remote",
+        "main",
+        "development",
+        "prefix",
+        "namePattern",
+        "maxFiles",
+        "maxLines",
+        "enforceSize",
+    ];
+    const FILE_KEYS: [&str; 8] = [
+        "remote",
+        "main",
+        "development",
+        "prefix",
+        "name_pattern",
+        "max_files",
+        "max_lines",
+        "enforce_size",
+    ];
+
+    /// Any override values, plausible or not.
+    fn git_overrides() -> impl Strategy<Value = Git> {
+        let value = prop_oneof![
+            text(),
+            prop::sample::select(vec![
+                "", "0", "1", "-1", "+5", "1k", "yes", "off", "main", "hotfix/", "(", "\\"
+            ])
+            .prop_map(str::to_owned),
+        ];
+        prop::collection::hash_map(prop::sample::select(GIT_KEYS.to_vec()), value, 0..4)
+            .prop_map(|map| Git(map.into_iter().map(|(k, v)| (format!("hotfix.{k}"), v)).collect()))
+    }
+
+    /// Text shaped like the file: known and unknown keys, values of every TOML type,
+    /// tables, comments, junk.
+    fn toml_ish() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            3 => prop::sample::select(FILE_KEYS.to_vec()).prop_map(str::to_owned),
+            1 => prop::sample::select(vec!["max_file", "\"main\"", "main.x", "[hotfix]", "[[a]]", ""]).prop_map(str::to_owned),
+            1 => text(),
+        ];
+        let value = prop_oneof![
+            text().prop_map(|t| format!("{t:?}")),
+            text(),
+            any::<i64>().prop_map(|n| n.to_string()),
+            prop::sample::select(vec![
+                "true",
+                "false",
+                "[]",
+                "{}",
+                "1e3",
+                "18446744073709551616",
+                "'''",
+                "\"\"\"\n\"\"\"",
+                "0x10",
+                "1_000"
+            ])
+            .prop_map(str::to_owned),
+        ];
+        let line = (key, prop::sample::select(vec![" = ", "=", " ", ""]), value)
+            .prop_map(|(k, eq, v)| format!("{k}{eq}{v}"));
+        let eol = prop::sample::select(vec!["\n", "\r\n"]);
+        (prop::collection::vec(line, 0..8), eol).prop_map(|(lines, eol)| lines.join(eol))
+    }
+
+    fn names_its_source(e: &Error) -> bool {
+        e.message.starts_with(&format!("{LABEL}:"))
+            || e.message.starts_with("git config hotfix.")
+            || e.message.starts_with("key `")
+    }
+
+    /// A TOML string holding `s`.
+    fn quoted(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out + "\""
+    }
+
+    /// Settings every rule accepts.
+    #[derive(Debug, Clone)]
+    struct Valid {
+        remote: String,
+        main: String,
+        development: String,
+        prefix: String,
+        pattern: String,
+        max_files: u64,
+        max_lines: u64,
+        enforce_size: bool,
+    }
+
+    fn valid() -> impl Strategy<Value = Valid> {
+        let branch = "[a-z0-9][a-z0-9._-]{0,10}(/[a-z0-9][a-z0-9_-]{0,8}){0,2}|日本|ünï";
+        let pattern = prop::sample::select(vec![
+            DEFAULT_NAME_PATTERN,
+            "^[A-Z]+-[0-9]+$",
+            "^.*$",
+            r"^\d+(\.\d+)*$",
+            r#"^"quoted"\\$"#,
+            "",
+        ]);
+        (
+            "[a-z][a-z0-9_-]{0,10}",
+            branch,
+            branch,
+            "[a-z]{1,8}[/_-]",
+            pattern,
+            (1..=i64::MAX as u64),
+            (1..=i64::MAX as u64),
+            any::<bool>(),
+        )
+            .prop_filter("acceptable", |(remote, main, dev, prefix, ..)| {
+                [main, dev]
+                    .iter()
+                    .all(|b| is_valid_branch_name(b) && !b.starts_with(prefix.as_str()))
+                    && main != dev
+                    && is_valid_branch_name(remote)
+            })
+            .prop_map(
+                |(
+                    remote,
+                    main,
+                    development,
+                    prefix,
+                    pattern,
+                    max_files,
+                    max_lines,
+                    enforce_size,
+                )| {
+                    Valid {
+                        remote,
+                        main,
+                        development,
+                        prefix,
+                        pattern: pattern.to_owned(),
+                        max_files,
+                        max_lines,
+                        enforce_size,
+                    }
+                },
+            )
+    }
+
+    impl Valid {
+        /// `(file key, git key, TOML value, Git value, the value as loaded)` for every setting.
+        fn entries(&self) -> [(&'static str, &'static str, String, String, String); 8] {
+            let text = |key, git_key, value: &String| {
+                (key, git_key, quoted(value), value.clone(), value.clone())
+            };
+            let (files, lines, enforce) = (self.max_files, self.max_lines, self.enforce_size);
+            [
+                text("remote", "remote", &self.remote),
+                text("main", "main", &self.main),
+                text("development", "development", &self.development),
+                text("prefix", "prefix", &self.prefix),
+                text("name_pattern", "namePattern", &self.pattern),
+                (
+                    "max_files",
+                    "maxFiles",
+                    files.to_string(),
+                    format!(" {files} "),
+                    files.to_string(),
+                ),
+                ("max_lines", "maxLines", lines.to_string(), lines.to_string(), lines.to_string()),
+                (
+                    "enforce_size",
+                    "enforceSize",
+                    enforce.to_string(),
+                    if enforce { "Yes" } else { "off" }.to_owned(),
+                    enforce.to_string(),
+                ),
+            ]
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config(256))]
+
+        #[test]
+        fn any_bytes_load_or_fail_naming_the_source(bytes in bytes(), git in git_overrides()) {
+            let loaded = source_from_bytes(LABEL.into(), bytes).and_then(|s| load(Some(&s), &git));
+            if let Err(e) = loaded {
+                prop_assert!(names_its_source(&e), "{}", e.message);
+            }
+        }
+
+        #[test]
+        fn any_toml_loads_or_fails_naming_the_source(text in toml_ish(), git in git_overrides()) {
+            let source = Source { label: LABEL.into(), text };
+            if let Err(e) = load(Some(&source), &git) {
+                prop_assert!(names_its_source(&e), "{}", e.message);
+            }
+        }
+
+        #[test]
+        fn a_bad_value_is_blamed_on_its_key(
+            valid in valid(),
+            key in 0..8usize,
+            pick: prop::sample::Index,
+            in_git: bool,
+            decoy: bool,
+            comments in prop::collection::vec(any::<bool>(), 8),
+        ) {
+            let entries = valid.entries();
+            let (prefix, main) = (valid.prefix.as_str(), valid.main.as_str());
+            let strings = |values: &[&str]| values.iter().map(|v| (quoted(v), v.to_string())).collect();
+            let same = |values: &[&str]| values.iter().map(|v| (v.to_string(), v.to_string())).collect();
+            // (TOML value, Git value) pairs that make this key alone invalid.
+            let bad: Vec<(String, String)> = match key {
+                0 => strings(&["a/b", "", "-x", "a b", "."]),
+                1 => strings(&["a..b", "", "-x", "x.lock", &format!("{prefix}x")]),
+                2 => strings(&["a..b", "", main, &format!("{prefix}y")]),
+                3 => strings(&["", "..", "a b", "-", "x~"]),
+                4 => strings(&["(", "[z-a]", "(a{1000}){1000}"]),
+                5 | 6 if in_git => same(&["0", "lots", "-1", "1.5", ""]),
+                5 | 6 => same(&["0", "-1", "\"5\"", "1.5"]),
+                _ if in_git => same(&["maybe", "2"]),
+                _ => same(&["\"yes\"", "1"]),
+            };
+            let (bad_toml, bad_git) = pick.get(&bad).clone();
+            let (file_key, git_key, ..) = entries[key].clone();
+            let mut git = Git::default();
+            if in_git {
+                git.0.insert(format!("hotfix.{git_key}"), bad_git);
+            }
+            // A multi-line string whose text looks like the bad key's line comes first.
+            let mut text = String::new();
+            if decoy && key != 4 {
+                text += &format!("name_pattern = '''\n{file_key} = \"decoy\"\n'''\n");
+            }
+            let mut line = 0;
+            for (i, (k, _, toml, ..)) in entries.iter().enumerate() {
+                if decoy && key != 4 && i == 4 {
+                    continue;
+                }
+                if comments[i] {
+                    text += &format!("# {k} = ?\n\n");
+                }
+                if i == key {
+                    line = text.lines().count() + 1;
+                }
+                let value = if i == key && !in_git { &bad_toml } else { toml };
+                text += &format!("{k} = {value}\n");
+            }
+            let source = Source { label: LABEL.into(), text: text.clone() };
+            let Err(e) = load(Some(&source), &git) else {
+                return Err(TestCaseError::fail(format!("accepted {bad_toml:?} for {file_key}\n{text}")));
+            };
+            let want = if in_git {
+                format!("git config hotfix.{git_key}: ")
+            } else {
+                format!("{LABEL}:{line}: key `{file_key}`: ")
+            };
+            prop_assert!(e.message.starts_with(&want), "{}\n{}", e.message, text);
+        }
+
+        #[test]
+        fn valid_settings_load_as_given(
+            file_values in valid(),
+            git_values in valid(),
+            // Per key: 0 default, 1 the file, 2 Git. main, development and prefix come from
+            // one place, so that together they stay valid.
+            mut from in prop::collection::vec(0..3u8, 8),
+            crlf: bool,
+            comments: bool,
+        ) {
+            from[2] = from[1];
+            from[3] = from[1];
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let defaults =
+                ["origin", "main", "development", "hotfix/", DEFAULT_NAME_PATTERN, "10", "200", "false"];
+            let (mut text, mut git, mut want) = (String::new(), Git::default(), Vec::new());
+            let entries = file_values.entries().into_iter().zip(git_values.entries());
+            for (i, (file, git_side)) in entries.enumerate() {
+                let ((key, _, toml, _, in_file), (_, git_key, _, git_value, in_git)) = (file, git_side);
+                if from[i] == 1 {
+                    if comments {
+                        text += &format!("# {key} = 0{eol}");
+                    }
+                    text += &format!("{key} = {toml}{eol}");
+                }
+                if from[i] == 2 {
+                    git.0.insert(format!("hotfix.{git_key}"), git_value);
+                }
+                want.push([defaults[i].to_owned(), in_file, in_git][from[i] as usize].clone());
+            }
+            let config = load(Some(&Source { label: LABEL.into(), text: text.clone() }), &git)
+                .map_err(|e| TestCaseError::fail(format!("{}\n{text}", e.message)))?;
+            let got = [
+                config.remote,
+                config.main,
+                config.development,
+                config.naming.prefix,
+                config.naming.pattern.as_str().to_owned(),
+                config.max_files.to_string(),
+                config.max_lines.to_string(),
+                config.enforce_size.to_string(),
+            ];
+            prop_assert_eq!(got.to_vec(), want);
+        }
     }
 }

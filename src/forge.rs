@@ -120,31 +120,27 @@ fn encode(text: &str) -> String {
 /// names (`git@`) are not secrets and stay, unless a password follows them.
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find("://") {
-        let (head, tail) = rest.split_at(pos + 3);
-        out.push_str(head);
-        let scheme_len = head[..pos]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-            .count();
-        let scheme = &head[pos - scheme_len..pos];
+    let mut copied = 0;
+    for (pos, _) in text.match_indices("://") {
+        let start = pos + 3;
+        // The authority runs to the path or the end of the word. Quotes do not end it: a
+        // password may hold one.
+        let tail = &text[start..];
+        let authority =
+            &tail[..tail.find(|c: char| c == '/' || c.is_whitespace()).unwrap_or(tail.len())];
+        let Some(at) = authority.rfind('@') else { continue };
+        let scheme = text[..pos]
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .next()
+            .unwrap_or_default();
         let web = scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http");
-        let end = tail
-            .find(|c: char| c == '/' || c.is_whitespace() || c == '\'' || c == '"')
-            .unwrap_or(tail.len());
-        let authority = &tail[..end];
-        match authority.rfind('@') {
-            Some(at) if web || authority[..at].contains(':') => {
-                out.push_str("***");
-                out.push_str(&authority[at..]);
-            }
-            _ => out.push_str(authority),
+        if (web || authority[..at].contains(':')) && start >= copied {
+            out.push_str(&text[copied..start]);
+            out.push_str("***");
+            copied = start + at;
         }
-        rest = &tail[end..];
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -261,6 +257,15 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing: a password or token holding a quote (a valid userinfo character),
+    /// and a URL right after another `scheme://`, came out whole.
+    #[test]
+    fn quotes_and_nested_schemes_do_not_hide_credentials() {
+        assert_eq!(redact("https://u:pa'ss@host/x"), "https://***@host/x");
+        assert_eq!(redact("'https://'tok@github.com/a/b'"), "'https://***@github.com/a/b'");
+        assert_eq!(redact("x://https://u:pw@h/r"), "x://https://***@h/r");
+    }
+
     #[test]
     fn credentials_never_survive_redaction() {
         assert_eq!(
@@ -285,5 +290,160 @@ mod tests {
             ),
             "fatal: unable to access 'https://***@host/x/': no; also http://***@h and ssh://git@h/r"
         );
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix forge::fuzz`
+/// (see `src/fuzz.rs`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{config, text};
+    use proptest::prelude::*;
+
+    /// A host name as people type it: any case.
+    fn any_case(host: &'static str) -> impl Strategy<Value = String> {
+        prop::collection::vec(any::<bool>(), host.len()).prop_map(move |upper| {
+            host.chars()
+                .zip(upper)
+                .map(|(c, u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect()
+        })
+    }
+
+    /// `(forge, any host that serves it, path)`; GitLab nests groups.
+    fn project() -> impl Strategy<Value = (Forge, String, String)> {
+        let name = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,15}"
+            .prop_filter("a repository name", |n| !n.ends_with(".git") && !n.ends_with('.'));
+        let owner = "[A-Za-z0-9][A-Za-z0-9-]{0,15}";
+        let hosts = |forge, hosts: [&'static str; 3]| {
+            prop::sample::select(hosts.to_vec())
+                .prop_flat_map(any_case)
+                .prop_map(move |h| (forge, h))
+        };
+        let forge = prop_oneof![
+            hosts(Forge::GitHub, ["github.com", "www.github.com", "ssh.github.com"]),
+            hosts(Forge::GitLab, ["gitlab.com", "www.gitlab.com", "altssh.gitlab.com"]),
+            hosts(Forge::Bitbucket, ["bitbucket.org", "www.bitbucket.org", "altssh.bitbucket.org"]),
+        ];
+        (forge, owner, prop::collection::vec(name.clone(), 0..3), name).prop_map(
+            |((forge, host), owner, groups, name)| {
+                let groups = if forge == Forge::GitLab { groups } else { Vec::new() };
+                let path = [vec![owner], groups, vec![name]].concat().join("/");
+                (forge, host, path)
+            },
+        )
+    }
+
+    /// Characters a URL's user name or password may hold (RFC 3986 userinfo, `:` aside).
+    const USERINFO: &str = "([A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-F]{2})";
+
+    fn user() -> impl Strategy<Value = String> {
+        proptest::string::string_regex(&format!("{USERINFO}{{1,10}}")).unwrap()
+    }
+
+    /// A secret that shows if any of it is left: `SECRET` cannot come from anything else here.
+    fn secret() -> impl Strategy<Value = String> {
+        let part = || proptest::string::string_regex(&format!("{USERINFO}{{0,6}}")).unwrap();
+        (part(), part())
+            .prop_map(|(a, b)| format!("{a}SECRET{b}"))
+            .prop_filter("nothing else spells it", |s| s.matches("SECRET").count() == 1)
+    }
+
+    /// The URL for `host` and `path` in one of the forms Git takes.
+    fn url(host: String, path: String) -> impl Strategy<Value = String> {
+        let port = prop::option::of(prop::sample::select(vec![22u16, 443, 7999]));
+        let userinfo = prop::option::of((user(), prop::option::of(user())));
+        let suffix = prop::sample::select(vec!["", ".git", "/", ".git/"]);
+        let space = prop::sample::select(vec!["", " ", "\n", "\t"]);
+        (0..6usize, port, userinfo, suffix, any::<bool>(), space).prop_map(
+            move |(form, port, userinfo, suffix, slash, space)| {
+                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+                let at = |default: &str| match &userinfo {
+                    Some((u, Some(p))) => format!("{u}:{p}@"),
+                    Some((u, None)) => format!("{u}@"),
+                    None => default.to_owned(),
+                };
+                let url = match form {
+                    0 => format!("https://{}{host}{port}/{path}{suffix}", at("")),
+                    1 => format!("http://{}{host}/{path}{suffix}", at("")),
+                    2 => format!("ssh://{}{host}{port}/{path}{suffix}", at("git@")),
+                    3 => format!("git+ssh://git@{host}/{path}{suffix}"),
+                    4 => format!("git://{host}/{path}{suffix}"),
+                    _ => {
+                        let lead = if slash { "/" } else { "" };
+                        let user = if slash { "" } else { "git@" };
+                        format!("{user}{host}:{lead}{path}{suffix}")
+                    }
+                };
+                format!("{space}{url}{space}")
+            },
+        )
+    }
+
+    /// Text quoting a URL with credentials.
+    fn leaky_text() -> impl Strategy<Value = String> {
+        let scheme = prop::sample::select(vec!["https", "http", "ssh", "git", "HTTPS", "ftp"]);
+        let host = prop::sample::select(vec!["github.com", "example.com", "h", "[::1]:8080"]);
+        let boundary = prop::sample::select(vec!["", " ", "'", "\"", "(", "\n", ": ", "x://"]);
+        (
+            text(),
+            boundary.clone(),
+            scheme,
+            user(),
+            secret(),
+            host,
+            "(/[a-z@.]{0,8}){0,3}",
+            boundary,
+            text(),
+        )
+            .prop_map(|(before, open, scheme, user, secret, host, path, close, after)| {
+                format!("{before}{open}{scheme}://{user}:{secret}@{host}{path}{close}{after}")
+            })
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn never_panics(text in text()) {
+            let _ = Project::from_url(&text);
+            let _ = redact(&text);
+        }
+
+        #[test]
+        fn every_url_form_names_its_project(
+            (forge, url, path) in project()
+                .prop_flat_map(|(forge, host, path)| (Just(forge), url(host, path.clone()), Just(path)))
+        ) {
+            let project = Project::from_url(&url);
+            prop_assert_eq!(project.map(|p| (p.forge, p.path)), Some((forge, path)), "{:?}", url);
+        }
+
+        #[test]
+        fn no_password_survives_redaction(text in leaky_text()) {
+            let out = redact(&text);
+            prop_assert!(!out.contains("SECRET"), "{:?} became {:?}", text, out);
+            prop_assert_eq!(redact(&out), out.clone(), "redacting twice");
+        }
+
+        #[test]
+        fn no_web_token_survives_redaction(
+            scheme in prop::sample::select(vec!["https", "http", "HTTP"]),
+            token in secret(),
+            url in project().prop_flat_map(|(_, host, path)| Just(format!("{host}/{path}"))),
+            boundary in prop::sample::select(vec!["", " ", "'", "\"", "("]),
+            (before, after) in (text(), text()),
+        ) {
+            let before = if boundary.is_empty() { String::new() } else { before + boundary };
+            let text = format!("{before}{scheme}://{token}@{url} {after}");
+            let out = redact(&text);
+            prop_assert!(!out.contains("SECRET"), "{:?} became {:?}", text, out);
+        }
+
+        #[test]
+        fn text_without_credentials_is_unchanged(text in text().prop_map(|t| t.replace('@', ""))) {
+            prop_assert_eq!(redact(&text), text);
+        }
     }
 }

@@ -41,17 +41,33 @@ pub fn executable() -> Result<&'static Path> {
     })
 }
 
-/// `git` for the repository of the current directory and environment (hooks included).
-#[derive(Debug, Clone, Copy)]
-pub struct Git;
+/// A way to run `git` for one repository.
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: Option<PathBuf>,
+}
 
 impl Git {
+    /// `git` for the repository of the current directory and environment (hooks included).
     pub fn here() -> Self {
-        Self
+        Self { dir: None }
+    }
+
+    /// `git` for the repository at `dir`, ignoring any repository Git exported to us (the
+    /// tests open repositories by path).
+    #[cfg(test)]
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: Some(dir.into()) }
     }
 
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Command> {
         let mut cmd = Command::new(executable()?);
+        if let Some(dir) = &self.dir {
+            cmd.current_dir(dir);
+            for var in REPOSITORY_VARS {
+                cmd.env_remove(var);
+            }
+        }
         cmd.args(args);
         Ok(cmd)
     }

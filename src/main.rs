@@ -6,6 +6,8 @@ mod commands;
 mod config;
 mod error;
 mod forge;
+#[cfg(test)]
+mod fuzz;
 mod git_cli;
 mod hooks;
 mod output;

@@ -4,12 +4,14 @@
 use crate::config::{self, Config, GitConfig};
 use crate::error::{Error, Result, chain};
 use crate::git_cli::Git;
+use crate::hooks::install::sh_quote;
 use crate::policy::size::DiffSize;
 use crate::policy::{Diff, Graph};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 use std::cell::{OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// What HEAD points at.
@@ -29,16 +31,22 @@ type MergeBaseFlags = gix::revision::plumbing::merge_base::Flags;
 /// An open repository.
 pub struct Repo {
     inner: gix::Repository,
+    /// `git` for the same repository (patch ids): the current one, or the path opened.
+    git: Git,
     /// The commit-graph file, opened once and kept for the rest of the process (leaked), so that
     /// the revision graph below can borrow it.
     commit_graph: OnceCell<Option<&'static gix::commitgraph::Graph>>,
-    /// One revision graph for every merge-base and ancestry question of a run: a check asks
-    /// many of them about the same recent history, which is then read only once.
+    /// One revision graph for every merge-base question of a run: a check asks many of them
+    /// about the same recent history, which is then read only once.
     revisions: RefCell<Option<RevisionGraph>>,
     /// The last ancestry walk, continued by the next question about the same descendant.
     reach: RefCell<Option<Reach>>,
     /// Patch identities already asked of `git patch-id` in this run.
     patch_ids: RefCell<HashMap<Diff<ObjectId>, Option<String>>>,
+    /// A shallow clone's boundary commits, whose parents are not here (sorted).
+    shallow: OnceCell<Vec<ObjectId>>,
+    /// Generations of commits the commit-graph does not cover, computed as needed.
+    generations: RefCell<HashMap<ObjectId, u32>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -63,14 +71,9 @@ impl Repo {
     /// Finds the repository like Git does from the current directory, honouring `GIT_DIR`,
     /// `GIT_WORK_TREE` and one-off `git -c` values.
     pub fn discover() -> Result<Self> {
-        Self::discover_from(Path::new("."))
-    }
-
-    /// As [`Repo::discover`], from `start` instead of the current directory.
-    fn discover_from(start: &Path) -> Result<Self> {
-        let opts = gix::open::Options::default().cli_overrides(git_config_parameters());
+        let opts = open_options();
         let found = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
-            start,
+            ".",
             Default::default(),
             gix::sec::trust::Mapping { full: opts.clone(), reduced: opts },
         );
@@ -81,23 +84,43 @@ impl Repo {
                 let err = if text.contains("Could not find a git repository") {
                     Error::env("not a Git repository (or any parent directory)")
                         .hint("run this inside a clone, or pass -C <path>")
+                } else if text.contains("sha256") {
+                    Error::env("this repository uses SHA-256 object ids (extensions.objectFormat = sha256); git-hotfix works with SHA-1 repositories only")
+                        .hint("see the object format with: git rev-parse --show-object-format")
                 } else {
                     Error::env(format!("cannot open the repository: {text}"))
                 };
                 return Err(err);
             }
         };
-        let mut repo = Self {
+        refuse_untrusted(&inner)?;
+        let mut repo = Self::wrap(inner, Git::here());
+        repo.see_quarantined_objects()?;
+        Ok(repo)
+    }
+
+    /// Opens the repository at `path` (tests: they run in parallel and must not change
+    /// directory), ignoring the environment's repository and quarantine.
+    #[cfg(test)]
+    pub(crate) fn open_at(path: &Path) -> Result<Self> {
+        let inner = gix::open_opts(path, open_options())
+            .map_err(|e| Error::env(format!("cannot open {}: {}", path.display(), chain(&e))))?;
+        Ok(Self::wrap(inner, Git::at(path)))
+    }
+
+    fn wrap(mut inner: gix::Repository, git: Git) -> Self {
+        inner.object_cache_size_if_unset(4 * 1024 * 1024);
+        Self {
             inner,
+            git,
             commit_graph: OnceCell::new(),
             revisions: RefCell::new(None),
             reach: RefCell::new(None),
             patch_ids: RefCell::new(HashMap::new()),
+            shallow: OnceCell::new(),
+            generations: RefCell::default(),
             _quarantine: None,
-        };
-        repo.inner.object_cache_size_if_unset(4 * 1024 * 1024);
-        repo.see_quarantined_objects()?;
-        Ok(repo)
+        }
     }
 
     /// In a server's pre-receive hook the pushed objects sit in a quarantine directory that gix
@@ -351,10 +374,29 @@ impl Repo {
         }
     }
 
+    /// gix's merge bases of `a` and `b`: every best common ancestor, and maybe more.
+    fn merge_base_candidates(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
+        let bases = self
+            .with_revisions(|revisions| self.inner.merge_bases_many_with_graph(a, &[b], revisions))
+            .map_err(fail("cannot compute merge bases"))?;
+        Ok(bases.into_iter().map(|id| id.detach()).collect())
+    }
+
     fn graph_cache(&self) -> Option<&'static gix::commitgraph::Graph> {
         *self
             .commit_graph
             .get_or_init(|| self.inner.commit_graph_if_enabled().ok().flatten().map(leak))
+    }
+
+    /// As Git does, a shallow clone's boundary commits have no parents.
+    fn is_shallow_boundary(&self, id: ObjectId) -> bool {
+        let shallow = self.shallow.get_or_init(|| {
+            let found = self.inner.shallow_commits().ok().flatten();
+            let mut ids: Vec<ObjectId> = found.iter().flat_map(|c| c.iter().copied()).collect();
+            ids.sort_unstable();
+            ids
+        });
+        shallow.binary_search(&id).is_ok()
     }
 
     /// Runs `question` on the run's revision graph. Every merge-base question resets the flags
@@ -371,11 +413,100 @@ impl Repo {
         });
         question(graph)
     }
+
+    /// A commit's generation (a root is 1, any other commit one more than its highest parent):
+    /// from the commit-graph, else computed down to commits it covers (or to the roots) and
+    /// remembered. Visiting commits by decreasing generation visits every commit after all its
+    /// descendants, which commit dates do not promise once a clock was wrong.
+    fn generation(&self, id: ObjectId) -> Result<u32> {
+        let mut memo = self.generations.borrow_mut();
+        let known = |memo: &HashMap<ObjectId, u32>, id: ObjectId| {
+            let graph = self.graph_cache().and_then(|g| g.commit_by_id(id)).map(|c| c.generation());
+            graph.filter(|&g| g > 0).or_else(|| memo.get(&id).copied())
+        };
+        let mut stack = vec![id];
+        while let Some(&commit) = stack.last() {
+            if known(&memo, commit).is_some() {
+                stack.pop();
+                continue;
+            }
+            let (mut generation, mut ready) = (1, true);
+            for parent in self.parents(commit)? {
+                match known(&memo, parent) {
+                    Some(g) => generation = generation.max(g.saturating_add(1)),
+                    None => {
+                        stack.push(parent);
+                        ready = false;
+                    }
+                }
+            }
+            if ready {
+                memo.insert(commit, generation);
+                stack.pop();
+            }
+        }
+        Ok(known(&memo, id).expect("computed above"))
+    }
+
+    /// The commits reachable from both `include` and `exclude` at which a walk from `include`
+    /// must stop. Both sides are painted down in generation order, so that every commit has
+    /// all its paint when visited (gix's hidden walk goes by date and lets excluded commits
+    /// through when a clock was wrong), and only while some commit painted from `include`
+    /// alone may still turn out to be reachable from `exclude`.
+    fn excluded_frontier(
+        &self,
+        include: &[ObjectId],
+        exclude: &[ObjectId],
+    ) -> Result<HashSet<ObjectId>> {
+        const SHOWN: u8 = 1;
+        const HIDDEN: u8 = 2;
+        const BOTH: u8 = SHOWN | HIDDEN;
+        let mut paint: HashMap<ObjectId, u8> = HashMap::new();
+        let mut queue = BinaryHeap::new();
+        let mut shown_only = 0usize; // queued commits painted from `include` alone
+        let mut pending: Vec<(ObjectId, u8)> = include.iter().map(|&id| (id, SHOWN)).collect();
+        pending.extend(exclude.iter().map(|&id| (id, HIDDEN)));
+        loop {
+            // A commit gets paint only from its children, which are all visited before it.
+            for (id, flags) in pending.drain(..) {
+                let old = paint.get(&id).copied().unwrap_or(0);
+                let new = old | flags;
+                if new == old {
+                    continue;
+                }
+                paint.insert(id, new);
+                if old == 0 {
+                    queue.push((self.generation(id)?, id));
+                }
+                if new == SHOWN {
+                    shown_only += 1;
+                } else if old == SHOWN {
+                    shown_only = shown_only.saturating_sub(1);
+                }
+            }
+            if shown_only == 0 {
+                break;
+            }
+            let Some((_, id)) = queue.pop() else { break };
+            let flags = paint[&id];
+            if flags == SHOWN {
+                shown_only = shown_only.saturating_sub(1);
+            }
+            pending.extend(self.parents(id)?.into_iter().map(|p| (p, flags)));
+        }
+        Ok(paint.into_iter().filter(|&(_, f)| f == BOTH).map(|(id, _)| id).collect())
+    }
 }
 
 impl GitConfig for Repo {
+    /// A key written with no value (`[hotfix] enforceSize`) means true to Git; gix has no
+    /// string for it, only the boolean.
     fn config_string(&self, key: &str) -> Option<String> {
-        self.inner.config_snapshot().string(key).map(|v| v.to_string())
+        let config = self.inner.config_snapshot();
+        config
+            .string(key)
+            .map(|v| v.to_string())
+            .or_else(|| config.boolean(key).map(|b| b.to_string()))
     }
 }
 
@@ -393,6 +524,9 @@ impl Graph for Repo {
                 return Ok(parents);
             }
         }
+        if self.is_shallow_boundary(id) {
+            return Ok(Vec::new());
+        }
         let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
         Ok(commit.parent_ids().map(|p| p.detach()).collect())
     }
@@ -402,8 +536,9 @@ impl Graph for Repo {
             return Ok(true);
         }
         let Some(graph) = self.graph_cache() else {
-            let bases = self.merge_bases(ancestor, descendant)?;
-            return Ok(bases == [ancestor]);
+            // The ancestor is among the merge bases exactly when it is an ancestor; it need
+            // not come first, as gix may also keep a redundant base when dates are skewed.
+            return Ok(self.merge_base_candidates(ancestor, descendant)?.contains(&ancestor));
         };
         // A reachability walk pruned by generation numbers, as Git does: nothing with a
         // generation below the ancestor's can lead to it. An ancestor missing from the
@@ -432,6 +567,9 @@ impl Graph for Repo {
                         .ok_or_else(|| Error::env(format!("commit {id} is missing")))?;
                     if level(commit.generation) < wanted {
                         reach.below.push(id);
+                        continue;
+                    }
+                    if self.is_shallow_boundary(id) {
                         continue;
                     }
                     for &parent in &commit.parents {
@@ -500,28 +638,49 @@ impl Graph for Repo {
         if self.graph_cache().is_some() && self.is_ancestor(a, b)? {
             return Ok(vec![a]);
         }
-        let bases = self
-            .with_revisions(|revisions| self.inner.merge_bases_many_with_graph(a, &[b], revisions));
-        Ok(bases
-            .map_err(fail("cannot compute merge bases"))?
-            .into_iter()
-            .map(|id| id.detach())
-            .collect())
+        // gix 0.90 may keep a base that is an ancestor of another one (its redundancy check
+        // follows first parents only): drop those, as `git merge-base --all` does.
+        let candidates = self.merge_base_candidates(a, b)?;
+        let mut bases = Vec::with_capacity(candidates.len());
+        for &base in &candidates {
+            let mut redundant = false;
+            for &other in &candidates {
+                if other != base && self.is_ancestor(base, other)? {
+                    redundant = true;
+                    break;
+                }
+            }
+            if !redundant {
+                bases.push(base);
+            }
+        }
+        Ok(bases)
     }
 
+    /// With a commit-graph, exact: the excluded side is painted in generation order, so a clock
+    /// that went backwards cannot let an excluded commit through, and only commits newer than
+    /// the graph cost a read. Without one, exactness would mean reading the whole history on
+    /// every push; the walk then trusts commit dates, as `git rev-list` does.
     fn commits(
         &self,
         include: &[ObjectId],
         exclude: &[ObjectId],
         first_parent: bool,
     ) -> Result<Vec<ObjectId>> {
-        let mut walk =
-            self.inner.rev_walk(include.iter().copied()).with_hidden(exclude.iter().copied());
+        let mut walk = self.inner.rev_walk(include.iter().copied());
         if first_parent {
             walk = walk.first_parent_only();
         }
+        let walk = if exclude.is_empty() {
+            walk.all()
+        } else if self.graph_cache().is_some() {
+            let stop = self.excluded_frontier(include, exclude)?;
+            walk.selected(move |id| !stop.contains(id))
+        } else {
+            walk.with_hidden(exclude.iter().copied()).all()
+        };
         let mut out = Vec::new();
-        for info in walk.all().map_err(fail("cannot walk history"))? {
+        for info in walk.map_err(fail("cannot walk history"))? {
             out.push(info.map_err(fail("cannot walk history"))?.id);
         }
         Ok(out)
@@ -580,7 +739,7 @@ impl Graph for Repo {
                     None => later.push(diff),
                 }
             }
-            for (patch, name) in Git::here().patch_ids(&input)? {
+            for (patch, name) in self.git.patch_ids(&input)? {
                 if let Some(&diff) = self.parse_id(&name).and_then(|n| round.get(&n)) {
                     known.insert(diff, Some(patch));
                 }
@@ -592,6 +751,25 @@ impl Graph for Repo {
         }
         Ok(diffs.iter().map(|diff| known.get(diff).cloned().flatten()).collect())
     }
+}
+
+/// Git refuses a repository someone else owns unless `safe.directory` names it (gix then reads
+/// it with reduced trust, skipping its own config). Same answer here, with Git's fix. As in
+/// Git, an explicit `GIT_DIR` (hooks, scripts) skips the check.
+fn refuse_untrusted(repo: &gix::Repository) -> Result<()> {
+    if repo.git_dir_trust() == gix::sec::Trust::Full || std::env::var_os("GIT_DIR").is_some() {
+        return Ok(());
+    }
+    let path = absolute(repo.workdir().unwrap_or_else(|| repo.git_dir()));
+    Err(Error::env(format!(
+        "{} is owned by another user: Git refuses to work in it (dubious ownership)",
+        path.display()
+    ))
+    .hint(format!(
+        "if you trust it, tell Git so: git config --global --add safe.directory {}",
+        String::from_utf8_lossy(&sh_quote(path.as_os_str().as_encoded_bytes()))
+    ))
+    .hint("or run this as the user who owns the repository"))
 }
 
 /// Reads `.githotfix.toml` at the work-tree root, refusing a symlink that leads outside it.
@@ -610,7 +788,18 @@ fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
             )));
         }
     }
-    let bytes = std::fs::read(&path).map_err(|e| Error::env(format!("{label}: {e}")))?;
+    // Only a regular file: reading a FIFO would hang every command and hook, and a device or
+    // a huge file is no configuration; read no more than the size limit allows.
+    // (Checked before opening: opening a FIFO blocks.)
+    let io = |e: std::io::Error| Error::env(format!("{label}: {e}"));
+    if !std::fs::metadata(&path).map_err(io)?.is_file() {
+        return Err(Error::env(format!(
+            "{label} is not a regular file: the configuration must be a file of TOML text"
+        )));
+    }
+    let file = std::fs::File::open(&path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(config::MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
     config::source_from_bytes(label, bytes).map(Some)
 }
 
@@ -621,6 +810,11 @@ fn leak<T>(value: T) -> &'static T {
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// How every repository is opened: with one-off `git -c` values.
+fn open_options() -> gix::open::Options {
+    gix::open::Options::default().cli_overrides(git_config_parameters())
 }
 
 /// `git -c key=value` reaches us as `GIT_CONFIG_PARAMETERS`, which gix ignores: parse it into
@@ -666,6 +860,9 @@ fn git_config_parameters() -> Vec<String> {
 }
 
 #[cfg(test)]
+mod oracle_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -705,7 +902,7 @@ mod tests {
         commits.push(commit("after the graph"));
         git(dir, &["switch", "-q", "side"]);
         commits.push(commit("s3 after the graph"));
-        let repo = Repo::discover_from(dir).unwrap();
+        let repo = Repo::open_at(dir).unwrap();
         assert!(repo.graph_cache().is_some(), "the commit-graph is used");
         let ids: Vec<ObjectId> = commits.iter().map(|c| repo.parse_id(c).unwrap()).collect();
         for &descendant in &ids {

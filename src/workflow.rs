@@ -8,6 +8,7 @@ use crate::forge::redact;
 use crate::git_cli::Git;
 use crate::output;
 use crate::policy::Graph;
+use crate::policy::naming::is_valid_branch_name;
 use crate::repo::Head;
 use std::process::Output;
 
@@ -37,7 +38,22 @@ pub fn hotfix_to_act_on(ctx: &Context, given: Option<&str>, command: &str) -> Re
         ))
         .hint(usage));
     }
+    require_valid_branch_name(ctx, name)?;
     Ok(name.to_owned())
+}
+
+/// Refuses a name Git could never give a branch (`a..b`, `x.lock`, `@{`, `~`): "not a valid
+/// name" says more than "not found", and nothing invalid reaches `git`.
+pub fn require_valid_branch_name(ctx: &Context, name: &str) -> Result<()> {
+    if is_valid_branch_name(name) {
+        return Ok(());
+    }
+    let err = Error::env(format!("'{name}' is not a valid branch name: no branch can have it"));
+    let naming = &ctx.config.naming;
+    Err(match naming.desc(name).and_then(|desc| naming.suggest(desc)) {
+        Some(name) => err.hint(format!("did you mean {name}? (see them all: git hotfix list)")),
+        None => err.hint("see the hotfix branches with: git hotfix list"),
+    })
 }
 
 /// Refuses a bare repository: these commands switch branches and merge.
@@ -89,6 +105,24 @@ pub fn refuse_operation_in_progress(ctx: &Context, doing: &str) -> Result<()> {
         }
         None => Ok(()),
     }
+}
+
+/// `git switch <args>` from a clean work tree, passing Git's messages on; returns whether it
+/// switched. Git writes the index and the work tree before it moves HEAD, so a switch that
+/// cannot move HEAD (a stale `HEAD.lock`) leaves the other branch's files behind as changes
+/// nobody made, which every later step refuses: they are put back to HEAD, so a failed switch
+/// changes no file.
+pub fn switch(args: &[&str]) -> Result<bool> {
+    let git = Git::here();
+    let out = git.output(&[&["switch"], args].concat())?;
+    if out.status.success() {
+        return Ok(true);
+    }
+    relay(&out);
+    if !git.run(&["status", "--porcelain", "--untracked-files=no"])?.trim().is_empty() {
+        git.run(&["read-tree", "--reset", "-u", "HEAD"])?;
+    }
+    Ok(false)
 }
 
 /// Whether the configured remote exists.

@@ -78,3 +78,24 @@ fn git_config_values_given_with_dash_c_are_honoured() {
         .code(2)
         .stderr_has(&["hotfix.maxFiles"]);
 }
+
+#[test]
+fn a_git_config_key_without_a_value_means_true() {
+    let t = TestRepo::new();
+    t.install_hooks();
+    t.git(&["config", "hotfix.maxFiles", "1"]);
+    t.git(&["switch", "-q", "-c", "hotfix/two-files"]);
+    t.write("a.txt", "a\n");
+    t.write("b.txt", "b\n");
+    t.git(&["add", "a.txt", "b.txt"]);
+    t.commit_in(&t.work, "Touch two files");
+    // Over the limit is only a warning…
+    t.git_run(&["push", "-q", "origin", "hotfix/two-files"]).ok().stderr_has(&["R6"]);
+    // …until `enforceSize` is set, here as Git allows: a key with no value.
+    let config = t.work.join(".git/config");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("[hotfix]\n\tenforceSize\n");
+    std::fs::write(&config, text).unwrap();
+    t.commit_file("a.txt", "a2\n", "Touch one again");
+    t.git_run(&["push", "-q", "origin", "hotfix/two-files"]).code(1).stderr_has(&["R6"]);
+}

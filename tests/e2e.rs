@@ -7,6 +7,7 @@ mod cli;
 mod commit_graph;
 mod config;
 mod finish;
+mod hardening;
 mod hooks_install;
 mod hooks_post_merge;
 mod hooks_pre_push;

@@ -67,7 +67,7 @@ fn install_writes_executable_shims_that_run_this_binary() {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("#!/bin/sh\n"), "{name}");
         assert!(text.contains(&format!("GIT_HOTFIX='{BIN}'\n")), "{name}: {text}");
-        assert!(text.contains(&format!("hook {name} \"$@\"")), "{name}");
+        assert!(text.contains(&format!("hook {name} -- \"$@\"")), "{name}");
         assert_eq!(mode(&path), 0o755, "{name}");
     }
     assert!(!hooks(&t).join("pre-receive").exists());
@@ -125,7 +125,7 @@ fn a_foreign_pre_push_hook_runs_first_on_the_same_input_and_can_stop_the_push() 
     let line = format!("refs/heads/topic {tip} refs/heads/topic {}", "0".repeat(40));
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
-        format!("foreign origin {origin}\n{line}\nours hook pre-push origin {origin}\n{line}\n")
+        format!("foreign origin {origin}\n{line}\nours hook pre-push -- origin {origin}\n{line}\n")
     );
     assert_eq!(t.origin_rev("refs/heads/topic").as_deref(), Some(tip.as_str()));
 
@@ -148,7 +148,7 @@ fn a_foreign_pre_receive_hook_runs_first_on_the_same_input_and_can_refuse() {
     let line = format!("{} {tip} refs/heads/copy", "0".repeat(40));
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
-        format!("foreign \n{line}\nours hook pre-receive\n{line}\n")
+        format!("foreign \n{line}\nours hook pre-receive --\n{line}\n")
     );
 
     std::fs::remove_file(&log).unwrap();

@@ -100,21 +100,30 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
     }
     if on_it {
         workflow::refuse_uncommitted(&format!("switch away from '{branch}'"))?;
-        if !Git::here().interactive(&["switch", "--quiet", &development])? {
+        if !workflow::switch(&["--quiet", "--", &development])? {
             return Err(Error::refused(format!(
                 "could not switch from '{branch}' to {development} (Git's message is above); nothing was deleted"
             )));
         }
     }
-    check::record_tip(&branch, local.unwrap_or(tip))?;
+    // A step that fails says what is done and what is not; running cleanup again finishes.
+    let stopped = |kept: &str| {
+        let moved = if on_it { format!("you are on {development}; ") } else { String::new() };
+        format!("{moved}{kept}; once that is fixed, run git hotfix cleanup {branch} again")
+    };
+    check::record_tip(&branch, local.unwrap_or(tip))
+        .map_err(|e| e.hint(stopped("nothing was deleted")))?;
     if workflow::has_remote(&ctx) {
-        workflow::delete_remote_branch(&ctx, &branch)?;
+        workflow::delete_remote_branch(&ctx, &branch)
+            .map_err(|e| e.hint(stopped(&format!("the local '{branch}' was kept too"))))?;
         if tracking.is_some() {
             say(format!("deleted '{branch}' on {remote}"));
         }
     }
     if let Some(id) = local {
-        Git::here().run(&["branch", "--quiet", "-D", "--", &branch])?;
+        Git::here()
+            .run(&["branch", "--quiet", "-D", "--", &branch])
+            .map_err(|e| e.hint(stopped(&format!("the local '{branch}' is still here"))))?;
         say(format!("deleted the local branch '{branch}' (was {})", ctx.repo.short(id)));
     }
     note(format!(

@@ -400,23 +400,24 @@ fn abort(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
         transaction.push_str(&format!("update {hotfix} {} {null}\n", state.tip));
     }
     // Detach first, so that moving the checked-out branch leaves the work tree alone.
-    git.run(&["switch", "--quiet", "--detach"])?;
+    switch(&["--quiet", "--detach"]).map_err(|e| {
+        e.hint("nothing was put back yet; once that is fixed, run git hotfix finish --abort again")
+    })?;
     if !transaction.is_empty() {
         git.run_with_input(&["update-ref", "--stdin"], transaction.as_bytes())?;
     }
     // The branches are back: from here on the state file describes nothing.
     remove(path)?;
-    let (switch, back_on) = match &state.checkout {
-        Checkout::Branch(name) => (vec!["switch", "--quiet", "--", name], format!("'{name}'")),
-        Checkout::Detached(id) => (
-            vec!["switch", "--quiet", "--detach", id],
-            format!("the detached {}", &id[..id.len().min(7)]),
-        ),
+    let (back, back_on) = match &state.checkout {
+        Checkout::Branch(name) => (vec!["--quiet", "--", name], format!("'{name}'")),
+        Checkout::Detached(id) => {
+            (vec!["--quiet", "--detach", id], format!("the detached {}", &id[..id.len().min(7)]))
+        }
     };
-    git.run(&switch).map_err(|e| {
+    switch(&back).map_err(|e| {
         e.hint(format!(
-            "the branches are back where they were; HEAD is detached: go back with git {}",
-            switch.join(" ")
+            "the branches are back where they were; HEAD is detached: go back with git switch {}",
+            back.join(" ")
         ))
     })?;
     say(format!(
@@ -542,9 +543,9 @@ fn merge_step(ctx: &Context, path: &Path, state: &mut State, tip: ObjectId) -> R
     let start = trunk.start.clone();
     if ctx.repo.head()? != Head::Branch(name.clone()) {
         if ctx.repo.resolve_ref(&full)?.is_some() {
-            git.run(&["switch", "--quiet", "--", &name])?;
+            switch(&["--quiet", "--", &name])?;
         } else {
-            git.run(&["switch", "--quiet", "--no-track", "--create", &name, &start])?;
+            switch(&["--quiet", "--no-track", "--create", &name, &start])?;
             let upstream = format!("{remote}/{name}");
             git.run(&["branch", "--quiet", "--set-upstream-to", &upstream, "--", &name])?;
         }
@@ -634,7 +635,7 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
     let mut deleted = false;
     if !state.keep && ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?.is_some() {
         if ctx.repo.head()? == Head::Branch(branch.clone()) {
-            git.run(&["switch", "--quiet", "--", &state.development.branch])?;
+            switch(&["--quiet", "--", &state.development.branch])?;
         }
         let out = git.output(&["branch", "--quiet", "-d", "--", branch])?;
         if out.status.success() {
@@ -648,13 +649,11 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
     }
     let back_to = match &state.checkout {
         Checkout::Branch(name) if deleted && name == branch => None,
-        Checkout::Branch(name) => Some(vec!["switch", "--quiet", "--", name.as_str()]),
-        Checkout::Detached(id) => Some(vec!["switch", "--quiet", "--detach", id.as_str()]),
+        Checkout::Branch(name) => Some(vec!["--quiet", "--", name.as_str()]),
+        Checkout::Detached(id) => Some(vec!["--quiet", "--detach", id.as_str()]),
     };
     match back_to {
-        Some(args) => {
-            git.run(&args)?;
-        }
+        Some(args) => switch(&args)?,
         None => {
             if let Head::Branch(now) = ctx.repo.head()? {
                 note(format!("'{branch}' was checked out; you are now on '{now}'"));
@@ -700,22 +699,59 @@ fn conflict(state: &State) -> Error {
         .run(&["diff", "--name-only", "--diff-filter=U"])
         .map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>().join(", "))
         .unwrap_or_default();
-    let files = if files.is_empty() { String::new() } else { format!(" in: {files}") };
-    Error::refused(format!("merging '{}' into '{into}' stopped on a conflict{files}", state.branch))
+    // Without conflicted files the merge stopped for another reason: a locked ref, a hook.
+    let err = if files.is_empty() {
+        Error::refused(format!(
+            "merging '{}' into '{into}' stopped before the merge commit was made (Git's message is above)",
+            state.branch
+        ))
+        .hint("fix what Git reports, then commit the merge: git commit --no-edit")
+    } else {
+        Error::refused(format!(
+            "merging '{}' into '{into}' stopped on a conflict in: {files}",
+            state.branch
+        ))
         .hint("resolve the conflicts, then mark each file resolved: git add <file>")
         .hint("commit the merge: git commit --no-edit")
-        .hint("go on: git hotfix finish --continue")
+    };
+    err.hint("go on: git hotfix finish --continue")
         .hint("or put every branch back where it was: git hotfix finish --abort")
 }
 
-/// Adds the ways out to an error that stopped the steps.
+/// Adds what is done and the ways out to an error that stopped the steps.
 fn way_out(err: Error, state: &State) -> Error {
-    let err = err.hint("once that is fixed, go on: git hotfix finish --continue");
+    let merged: Vec<String> = [&state.main, &state.development]
+        .iter()
+        .filter(|t| t.now.as_deref().is_some_and(|now| now != t.start))
+        .map(|t| format!("'{}'", t.branch))
+        .collect();
+    let done = if merged.is_empty() {
+        "no merge made yet".to_owned()
+    } else if state.next == Step::Tidy && state.push {
+        format!("merged into {} and pushed already", merged.join(" and "))
+    } else {
+        format!("merged into {} already", merged.join(" and "))
+    };
+    let err = err
+        .hint(format!("stopped while {}: {done}", state.next.describe(state)))
+        .hint("once that is fixed, go on: git hotfix finish --continue");
     if state.next == Step::Tidy && state.push {
         err
     } else {
         err.hint("or put every branch back where it was: git hotfix finish --abort")
     }
+}
+
+/// `git switch`, as an error (Git's message relayed) when it fails; a failed switch leaves
+/// the files as they were (see [`workflow::switch`]).
+fn switch(args: &[&str]) -> Result<()> {
+    if workflow::switch(args)? {
+        return Ok(());
+    }
+    Err(Error::env(format!(
+        "`git switch {}` failed (Git's message is above); the files are as they were",
+        args.join(" ")
+    )))
 }
 
 fn parse(ctx: &Context, hex: &str) -> Result<ObjectId> {

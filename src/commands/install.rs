@@ -2,6 +2,7 @@
 //! always `.git/hooks`: `core.hooksPath` replaces it, and linked worktrees share the main
 //! repository's. Git itself answers the question (`git rev-parse --git-path hooks`).
 
+use crate::config::GitConfig;
 use crate::error::{Error, Result};
 use crate::git_cli::Git;
 use crate::hooks::install::{
@@ -32,9 +33,14 @@ pub fn run(args: &InstallArgs) -> Result<()> {
     let repo = Repo::discover()?;
     let dir = hooks_dir()?;
     if !args.force && !is_inside(&dir, &repo) {
+        // Without core.hooksPath, the hooks directory itself is a symlink leading out.
+        let how = match repo.config_string("core.hooksPath") {
+            Some(_) => "core.hooksPath points to".to_owned(),
+            None => format!("{} is a symlink to", repo.common_dir().join("hooks").display()),
+        };
         return Err(Error::refused(format!(
-            "core.hooksPath points to {}, outside this repository: hooks there run for every \
-             repository that shares it",
+            "{how} {}, outside this repository: hooks there run for every repository that \
+             shares it",
             dir.display()
         ))
         .hint("install there anyway: git hotfix install --force")
@@ -69,7 +75,14 @@ pub fn run(args: &InstallArgs) -> Result<()> {
     ensure_writable(&dir)?;
     say(format!("Hooks directory: {}", dir.display()));
     for hook in &hooks {
-        let what = match hook.install(&shim(hook.name, &exe), args.force)? {
+        let installed = hook.install(&shim(hook.name, &exe), args.force).map_err(|e| {
+            e.hint(format!(
+                "nothing was changed for {} and the hooks after it; the ones listed above are \
+                 installed; fix this, then run git hotfix install again",
+                hook.name
+            ))
+        })?;
+        let what = match installed {
             Installed::Created => "installed".to_owned(),
             Installed::Chained => format!(
                 "installed; the hook that was there is kept as {}{BACKUP_SUFFIX} and runs first",

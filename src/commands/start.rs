@@ -10,6 +10,7 @@ use crate::git_cli::Git;
 use crate::output::{self, Paint};
 use crate::policy::{CommitRef, Graph};
 use crate::repo::Head;
+use crate::workflow;
 use gix::ObjectId;
 
 /// How many uncommitted paths a refusal lists.
@@ -51,13 +52,19 @@ pub fn run(args: &StartArgs) -> Result<()> {
     refuse_taken(&ctx, &branch, &format!("refs/remotes/{remote}/{branch}"), " on the remote")?;
     let main = Main::find(&ctx)?;
 
-    let switched =
-        git.output(&["switch", "--quiet", "--no-track", "-c", &branch, &main.base.to_string()])?;
-    if !switched.status.success() {
+    let base = main.base.to_string();
+    if !workflow::switch(&["--quiet", "--no-track", "-c", &branch, &base])? {
+        // Git may have created the branch before failing to move HEAD: a rerun would find
+        // it taken.
+        if ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))? == Some(main.base)
+            && ctx.repo.head()? != Head::Branch(branch.clone())
+        {
+            git.run(&["branch", "--quiet", "-D", "--", &branch])?;
+        }
         return Err(Error::refused(format!(
-            "could not switch to a new branch '{branch}': {}",
-            String::from_utf8_lossy(&switched.stderr).trim()
-        )));
+            "could not switch to a new branch '{branch}' (Git's message is above); nothing was changed"
+        ))
+        .hint("once that is fixed, run git hotfix start again"));
     }
     if let Err(e) = check::record_start(&branch, main.base) {
         output::warn(format!("could not record where {branch} starts: {}", e.message));
@@ -142,7 +149,7 @@ fn branch_name(config: &Config, desc: &str) -> Result<String> {
     let normal = crate::policy::naming::normalise(desc, prefix);
     if normal.is_empty() {
         return Err(Error::refused(format!(
-            "'{desc}' has no letters or digits to name a branch with"
+            "'{desc}' has no letters or digits (a-z, 0-9) to name a branch with"
         ))
         .hint("describe the fix in a few words: git hotfix start \"fix login timeout\""));
     }

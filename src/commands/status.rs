@@ -14,6 +14,7 @@ use crate::policy::message::merged_branch;
 use crate::policy::size::{self, Limits};
 use crate::policy::{CommitRef, Diff, Graph, Trunks, Violation, ancestry};
 use crate::repo::Head;
+use crate::workflow;
 use gix::ObjectId;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -106,11 +107,10 @@ pub fn target(ctx: &Context, arg: Option<&str>) -> Result<String> {
             Some(rest) if rest.starts_with(prefix) => rest,
             _ => short,
         };
-        return Ok(if short.starts_with(prefix) {
-            short.to_owned()
-        } else {
-            format!("{prefix}{short}")
-        });
+        let branch =
+            if short.starts_with(prefix) { short.to_owned() } else { format!("{prefix}{short}") };
+        workflow::require_valid_branch_name(ctx, &branch)?;
+        return Ok(branch);
     }
     let (what, current) = match ctx.repo.head()? {
         Head::Branch(name) | Head::Unborn(name) => {

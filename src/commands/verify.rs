@@ -435,6 +435,13 @@ fn branch_name(ctx: &Context, spec: &str) -> Result<Option<String>> {
 /// The head's branch name: `--head-name`, the branch `--head` names, or `$GITHUB_HEAD_REF`.
 fn head_branch(ctx: &Context, head: &str, given: Option<&str>) -> Result<String> {
     if let Some(name) = given {
+        if name.is_empty() {
+            // `--head-name "$GITHUB_HEAD_REF"` outside a pull_request event.
+            return Err(Error::env("--head-name is empty").hint(
+                "GitHub Actions sets GITHUB_HEAD_REF only for pull_request events; pass the \
+                 head branch's name",
+            ));
+        }
         return Ok(name.strip_prefix("refs/heads/").unwrap_or(name).to_owned());
     }
     if let Some(name) = branch_name(ctx, head)? {

@@ -142,13 +142,17 @@ impl Hook {
     /// [`Hook::conflicts`]) this needs `force`, which moves the stale backup aside rather than
     /// deleting it.
     pub fn install(&self, shim: &[u8], force: bool) -> Result<Installed> {
-        let outcome = match self.current() {
-            Current::Ours { content, executable } => {
-                if content == shim && executable {
-                    return Ok(Installed::Unchanged);
-                }
-                Installed::Refreshed
-            }
+        let current = self.current();
+        if let Current::Ours { content, executable: true } = &current
+            && content == shim
+        {
+            return Ok(Installed::Unchanged);
+        }
+        // Written in full before anything is moved: a failure later can put everything back.
+        let staged = stage_executable(&self.path, shim)?;
+        let mut moved_foreign = false;
+        let outcome = match current {
+            Current::Ours { .. } => Installed::Refreshed,
             Current::Missing if self.has_backup() => Installed::ChainedLeftover,
             Current::Missing => Installed::Created,
             Current::Foreign => {
@@ -167,10 +171,16 @@ impl Hook {
                     Installed::Chained
                 };
                 rename(&self.path, &self.backup)?;
+                moved_foreign = true;
                 outcome
             }
         };
-        write_executable(&self.path, shim)?;
+        if let Err(e) = staged.persist(&self.path) {
+            if moved_foreign {
+                let _ = std::fs::rename(&self.backup, &self.path);
+            }
+            return Err(io_error(&self.path, &e.error));
+        }
         Ok(outcome)
     }
 
@@ -216,17 +226,16 @@ pub fn ensure_writable(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes through a temporary file in the same directory and renames it over `path`, so a
-/// hook is never seen half-written.
-fn write_executable(path: &Path, content: &[u8]) -> Result<()> {
+/// Writes `content` to an executable temporary file beside `path`, to be renamed over it, so
+/// a hook is never seen half-written.
+fn stage_executable(path: &Path, content: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| io_error(path, &e);
     let mut file =
         tempfile::Builder::new().prefix(".git-hotfix-shim").tempfile_in(dir).map_err(fail)?;
     file.write_all(content).map_err(fail)?;
     set_executable(file.path()).map_err(fail)?;
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    Ok(file)
 }
 
 fn rename(from: &Path, to: &Path) -> Result<()> {
@@ -272,7 +281,8 @@ mod tests {
             assert!(text.starts_with("#!/bin/sh\n"), "{hook}");
             assert!(is_shim(text.as_bytes()), "{hook}");
             assert_eq!(text.matches(PLACEHOLDER).count(), 1, "{hook}");
-            assert!(text.contains(&format!(" hook {hook} \"$@\"")), "{hook}");
+            // Git's arguments are values, never options: a remote may be named `-h`.
+            assert!(text.contains(&format!(" hook {hook} -- \"$@\"")), "{hook}");
             assert!(!text.contains('\r'), "{hook}");
         }
     }

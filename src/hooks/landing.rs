@@ -42,13 +42,18 @@ impl Trunk {
 /// source `message`, so the file, not the hook's argument, tells.)
 pub fn squashed_commits(ctx: &Context) -> Option<Vec<ObjectId>> {
     let text = std::fs::read(ctx.repo.git_dir().join("SQUASH_MSG")).ok()?;
-    Some(
-        text.split(|&b| b == b'\n')
-            .filter_map(|line| line.strip_prefix(b"commit "))
-            .filter_map(|hex| std::str::from_utf8(hex).ok())
-            .filter_map(|hex| ctx.repo.parse_id(hex.trim()))
-            .collect(),
-    )
+    Some(squashed_ids(&text, |hex| ctx.repo.parse_id(hex)))
+}
+
+/// The ids of a `SQUASH_MSG`'s `commit <id>` lines; `parse_id` reads a full id of the
+/// repository's hash kind. Git indents the squashed messages, so none of their lines can pass
+/// for one of these.
+fn squashed_ids(text: &[u8], parse_id: impl Fn(&str) -> Option<ObjectId>) -> Vec<ObjectId> {
+    text.split(|&b| b == b'\n')
+        .filter_map(|line| line.strip_prefix(b"commit "))
+        .filter_map(|hex| std::str::from_utf8(hex).ok())
+        .filter_map(|hex| parse_id(hex.trim()))
+        .collect()
 }
 
 /// Those of `candidates` that must not land on `trunk` (whose tip was `before`) without a
@@ -113,4 +118,50 @@ pub fn describe(ctx: &Context, commits: &[ObjectId]) -> Result<String> {
         text.push_str(&format!(" and {} more", commits.len() - 1));
     }
     Ok(text)
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix landing::fuzz`
+/// (see `src/fuzz.rs`).
+#[cfg(test)]
+mod fuzz {
+    use super::squashed_ids;
+    use crate::fuzz::{bytes, config, text};
+    use gix::ObjectId;
+    use proptest::prelude::*;
+
+    fn sha1(hex: &str) -> Option<ObjectId> {
+        (hex.len() == 40).then(|| ObjectId::from_hex(hex.as_bytes()).ok()).flatten()
+    }
+
+    /// A squashed commit: its id, author line and message (which may quote `commit <id>`).
+    fn commit() -> impl Strategy<Value = (ObjectId, String, String)> {
+        let quoting = any::<[u8; 20]>().prop_map(|b| format!("commit {}", ObjectId::from(b)));
+        let message = prop::collection::vec(prop_oneof![text(), quoting], 0..4);
+        (any::<[u8; 20]>().prop_map(ObjectId::from), text(), message)
+            .prop_map(|(id, author, message)| (id, author.replace('\n', " "), message.join("\n")))
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn never_panics(text in bytes()) {
+            let _ = squashed_ids(&text, sha1);
+        }
+
+        /// `git merge --squash` writes `SQUASH_MSG` in `git log`'s medium format.
+        #[test]
+        fn reads_the_ids_git_writes(commits in prop::collection::vec(commit(), 0..6)) {
+            let mut text = String::from("Squashed commit of the following:\n\n");
+            for (id, author, message) in &commits {
+                text += &format!("commit {id}\nAuthor: {author}\nDate:   Tue Nov 24 11:36:10 2026 +0000\n\n");
+                for line in message.lines() {
+                    text += &format!("    {line}\n");
+                }
+                text += "\n";
+            }
+            let want: Vec<ObjectId> = commits.iter().map(|c| c.0).collect();
+            prop_assert_eq!(squashed_ids(text.as_bytes(), sha1), want);
+        }
+    }
 }

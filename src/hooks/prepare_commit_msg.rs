@@ -224,7 +224,9 @@ fn comment_string(repo: &Repo) -> Option<String> {
 fn with_guidance(message: &[u8], comment: &str, lines: &[String]) -> Vec<u8> {
     let marker = format!("{comment} git-hotfix:");
     let scissors = format!("{comment} ------------------------ >8 ------------------------");
-    let eol: &[u8] = if message.windows(2).any(|w| w == b"\r\n") { b"\r\n" } else { b"\n" };
+    // A last line that stops after its `\r` is a `\r\n` line once completed.
+    let crlf = message.windows(2).any(|w| w == b"\r\n") || message.ends_with(b"\r");
+    let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
     let kept: Vec<&[u8]> = message
         .split_inclusive(|&b| b == b'\n')
         .filter(|line| !line.starts_with(marker.as_bytes()))
@@ -242,7 +244,7 @@ fn with_guidance(message: &[u8], comment: &str, lines: &[String]) -> Vec<u8> {
     };
     let mut out: Vec<u8> = kept[..at].concat();
     if !out.is_empty() && !out.ends_with(b"\n") {
-        out.extend_from_slice(eol);
+        out.extend_from_slice(if out.ends_with(b"\r") { b"\n" } else { eol });
     }
     for line in lines {
         out.extend_from_slice(marker.as_bytes());
@@ -309,5 +311,116 @@ mod tests {
             b"Fix\r\n\r\n; comment\r\n; git-hotfix: branch x\r\n; git-hotfix: size y\r\n"
         );
         assert_eq!(guide(b"", "#"), b"# git-hotfix: branch x\n# git-hotfix: size y\n");
+    }
+
+    /// Found by fuzzing: a message whose last line ends in a lone `\r` gained `\n` endings
+    /// on the first run and `\r\n` ones on the second.
+    #[test]
+    fn a_last_line_ending_in_cr_gets_crlf_guidance_once() {
+        let once = guide(b"Fix\r", "#");
+        assert_eq!(once, b"Fix\r\n# git-hotfix: branch x\r\n# git-hotfix: size y\r\n");
+        assert_eq!(guide(&once, "#"), once);
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix prepare_commit_msg::fuzz`
+/// (see `src/fuzz.rs`).
+#[cfg(test)]
+mod fuzz {
+    use super::with_guidance;
+    use crate::fuzz::{bytes, config, text};
+    use proptest::prelude::*;
+
+    /// One line of text: what a comment string or a guidance line can be.
+    fn one_line() -> impl Strategy<Value = String> {
+        text().prop_map(|t| t.replace(['\n', '\r'], ""))
+    }
+
+    fn comment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => prop::sample::select(vec!["#", ";", "//", "%", "§", "GIT:", "# "]).prop_map(str::to_owned),
+            1 => one_line().prop_filter("not empty", |c| !c.is_empty()),
+        ]
+    }
+
+    fn guidance() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec(one_line(), 0..4)
+    }
+
+    /// A message file as Git and editors leave it: the user's lines, Git's comments, a scissors
+    /// line, guidance from an earlier run, a diff; `\n` or `\r\n`, a final newline or not,
+    /// bytes that are not UTF-8.
+    fn message(comment: String) -> impl Strategy<Value = Vec<u8>> {
+        let line = prop_oneof![
+            3 => bytes(),
+            2 => text().prop_map({
+                let comment = comment.clone();
+                move |t| format!("{comment}{t}").into_bytes()
+            }),
+            1 => Just(format!("{comment} ------------------------ >8 ------------------------").into_bytes()),
+            1 => one_line().prop_map({
+                let comment = comment.clone();
+                move |t| format!("{comment} git-hotfix: {t}").into_bytes()
+            }),
+            1 => Just(b"diff --git a/x b/x".to_vec()),
+            1 => Just(Vec::new()),
+        ];
+        (prop::collection::vec(line, 0..12), any::<bool>(), any::<bool>()).prop_map(
+            |(lines, crlf, final_eol)| {
+                let eol: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+                let mut out = lines.join(eol);
+                if final_eol {
+                    out.extend_from_slice(eol);
+                }
+                out
+            },
+        )
+    }
+
+    fn with_comment<S: Strategy>(
+        then: impl Fn(String) -> S,
+    ) -> impl Strategy<Value = (String, S::Value)> {
+        comment().prop_flat_map(move |c| (Just(c.clone()), then(c)))
+    }
+
+    /// The message without any guidance line.
+    fn without_guidance(message: &[u8], comment: &str) -> Vec<u8> {
+        let marker = format!("{comment} git-hotfix:");
+        let lines = message.split_inclusive(|&b| b == b'\n');
+        lines.filter(|l| !l.starts_with(marker.as_bytes())).collect::<Vec<_>>().concat()
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn guidance_is_idempotent_and_touches_nothing_else(
+            (comment, message) in with_comment(message),
+            lines in guidance(),
+        ) {
+            let once = with_guidance(&message, &comment, &lines);
+            prop_assert_eq!(&with_guidance(&once, &comment, &lines), &once, "applied twice");
+
+            let (before, after) =
+                (without_guidance(&message, &comment), without_guidance(&once, &comment));
+            let added = after.strip_prefix(before.as_slice());
+            let added_eol = matches!(added, Some(b"\n" | b"\r\n")) && !before.ends_with(b"\n");
+            prop_assert!(added == Some(b"") || added_eol, "other bytes changed: {:?}", String::from_utf8_lossy(&once));
+
+            let marker = format!("{comment} git-hotfix: ");
+            let guided: Vec<&[u8]> = once
+                .split_inclusive(|&b| b == b'\n')
+                .filter(|l| l.starts_with(marker.as_bytes()))
+                .map(|l| l.trim_ascii_end())
+                .collect();
+            let want: Vec<Vec<u8>> =
+                lines.iter().map(|l| format!("{marker}{l}").trim_ascii_end().as_bytes().to_vec()).collect();
+            prop_assert_eq!(guided, want.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn guidance_never_panics(message in bytes(), comment in comment(), lines in guidance()) {
+            let _ = with_guidance(&message, &comment, &lines);
+        }
     }
 }

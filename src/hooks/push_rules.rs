@@ -10,7 +10,6 @@ use crate::output;
 use crate::policy::backmerge::{self, Hotfix};
 use crate::policy::topology::{self, Names};
 use crate::policy::{CommitRef, Trunks, Violation, protect};
-use crate::repo::Repo;
 use gix::ObjectId;
 use std::io::Read;
 
@@ -59,26 +58,105 @@ impl RefUpdate {
     }
 }
 
-/// Reads a hook's whole standard input (Git may write many lines; reading all of them keeps
-/// it from blocking on a full pipe).
-pub fn read_input(hook: &str) -> Result<String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::env(format!("{hook}: cannot read the ref list from Git: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+/// The two hooks that read a push's ref list on standard input, one line per ref.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushInput {
+    /// `<local ref> SP <local oid> SP <remote ref> SP <remote oid>`. The local ref is whatever
+    /// the user typed (`HEAD~`, `main@{1 second ago}`) and may hold spaces, so the line is read
+    /// from the right; the local ref itself is never needed.
+    PrePush,
+    /// `<old oid> SP <new oid> SP <ref>`.
+    PreReceive,
+}
+
+impl PushInput {
+    fn hook(self) -> &'static str {
+        match self {
+            Self::PrePush => "pre-push",
+            Self::PreReceive => "pre-receive",
+        }
+    }
+
+    /// The hook's whole standard input (Git may write many lines; reading all of them keeps
+    /// it from blocking on a full pipe).
+    pub fn read_stdin(self) -> Result<String> {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+            Error::env(format!("{}: cannot read the ref list from Git: {e}", self.hook()))
+        })?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The updates in a hook's `input`; `parse_id` reads a full id of the repository's hash
+    /// kind. A line Git would never write stops the hook, naming the line: guessing could wave
+    /// an update to main through unchecked.
+    pub fn parse(
+        self,
+        input: &str,
+        parse_id: impl Fn(&str) -> Option<ObjectId>,
+    ) -> Result<Vec<RefUpdate>> {
+        let mut updates = Vec::new();
+        for (index, line) in input.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let bad = |why: &str| {
+                Error::env(format!(
+                    "{}: line {} of Git's input {why}: {line:?}",
+                    self.hook(),
+                    index + 1
+                ))
+                .hint("this hook reads what Git writes when you push; run it through git push")
+            };
+            let Some((old, new, name)) = self.fields(line) else {
+                return Err(bad(&format!("is not {}", self.layout())));
+            };
+            if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c.is_control()) {
+                return Err(bad("names no ref"));
+            }
+            let id = |hex| object_id(hex, &parse_id).map_err(|why| bad(&why));
+            updates.push(RefUpdate { remote_ref: name.to_owned(), old: id(old)?, new: id(new)? });
+        }
+        Ok(updates)
+    }
+
+    /// `(old, new, ref)` as written on one line, or `None` when the fields are not there.
+    fn fields(self, line: &str) -> Option<(&str, &str, &str)> {
+        match self {
+            Self::PrePush => {
+                let fields: Vec<&str> = line.rsplitn(4, ' ').collect();
+                let [old, name, new, _local_ref] = fields[..] else { return None };
+                Some((old, new, name))
+            }
+            Self::PreReceive => {
+                let fields: Vec<&str> = line.split(' ').collect();
+                let [old, new, name] = fields[..] else { return None };
+                Some((old, new, name))
+            }
+        }
+    }
+
+    fn layout(self) -> &'static str {
+        match self {
+            Self::PrePush => "`<local ref> <local oid> <remote ref> <remote oid>`",
+            Self::PreReceive => "`<old oid> <new oid> <ref>`",
+        }
+    }
 }
 
 /// One object id from a hook's input: 40 (SHA-1) or 64 (SHA-256) hex digits of this
 /// repository's kind; Git's all-zeros id means "absent".
-pub fn parse_id(repo: &Repo, hex: &str) -> std::result::Result<Option<ObjectId>, String> {
+fn object_id(
+    hex: &str,
+    parse_id: impl Fn(&str) -> Option<ObjectId>,
+) -> std::result::Result<Option<ObjectId>, String> {
     if !matches!(hex.len(), 40 | 64) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!("'{hex}' is not a full object id (40 or 64 hex digits)"));
     }
     if hex.bytes().all(|b| b == b'0') {
         return Ok(None);
     }
-    repo.parse_id(hex)
+    parse_id(hex)
         .map(Some)
         .ok_or_else(|| format!("'{hex}' is not an object id of this repository's hash kind"))
 }
@@ -248,5 +326,192 @@ mod tests {
         assert!(update("refs/heads/hotfix/x", true).is_checked(&config));
         assert!(!update("refs/heads/hotfix/x", false).is_checked(&config), "deleting a hotfix");
         assert!(!update("refs/tags/hotfix/x", true).is_checked(&config));
+    }
+
+    fn sha1(hex: &str) -> Option<ObjectId> {
+        ObjectId::from_hex(hex.as_bytes()).ok()
+    }
+
+    #[test]
+    fn both_hooks_read_their_lines_with_one_parser() {
+        let (a, b) = ("1".repeat(40), "2".repeat(40));
+        let zero = "0".repeat(40);
+        let pushed = format!("HEAD~ {b} refs/heads/main {a}\r\n\n(delete) {zero} refs/heads/x {b}");
+        let updates = PushInput::PrePush.parse(&pushed, sha1).unwrap();
+        let got: Vec<_> = updates.iter().map(|u| (u.remote_ref.as_str(), u.old, u.new)).collect();
+        assert_eq!(
+            got,
+            [("refs/heads/main", sha1(&a), sha1(&b)), ("refs/heads/x", sha1(&b), None)]
+        );
+        let received = format!("{zero} {a} refs/heads/main\n");
+        let updates = PushInput::PreReceive.parse(&received, sha1).unwrap();
+        assert_eq!((updates[0].old, updates[0].new), (None, sha1(&a)));
+    }
+
+    /// Found by fuzzing: a line without a ref name (or with a control character in it) was
+    /// taken as an update of some other ref and let through unchecked.
+    #[test]
+    fn a_line_without_a_ref_name_is_refused() {
+        let (a, zero) = ("1".repeat(40), "0".repeat(40));
+        for (format, input) in [
+            (PushInput::PreReceive, format!("{zero} {a} ")),
+            (PushInput::PreReceive, format!("{zero} {a} refs/heads/main\tx")),
+            (PushInput::PrePush, format!("x {a}  {zero}")),
+        ] {
+            let e = format.parse(&input, sha1).unwrap_err();
+            assert!(
+                e.message.contains("line") && e.message.contains("names no ref"),
+                "{}",
+                e.message
+            );
+        }
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix push_rules::fuzz`
+/// (see `src/fuzz.rs`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{config, text};
+    use proptest::prelude::*;
+
+    /// A SHA-1 repository's reading of an id.
+    fn sha1(hex: &str) -> Option<ObjectId> {
+        (hex.len() == 40).then(|| ObjectId::from_hex(hex.as_bytes()).ok()).flatten()
+    }
+
+    fn hex(id: Option<ObjectId>) -> String {
+        id.map_or_else(|| "0".repeat(40), |id| id.to_string())
+    }
+
+    fn id() -> impl Strategy<Value = Option<ObjectId>> {
+        let some = any::<[u8; 20]>()
+            .prop_filter("not the null id", |b| b.iter().any(|&x| x != 0))
+            .prop_map(|b| Some(ObjectId::from_bytes_or_panic(&b)));
+        prop_oneof![1 => Just(None), 3 => some]
+    }
+
+    /// A full ref name as Git writes it: no spaces, no control characters.
+    fn ref_name() -> impl Strategy<Value = String> {
+        let kind = prop::sample::select(vec!["refs/heads/", "refs/tags/", "refs/notes/"]);
+        (kind, "([a-z0-9._-]|é|𝄞){1,12}(/[a-z0-9._-]{1,12}){0,3}")
+            .prop_map(|(k, n)| k.to_owned() + &n)
+    }
+
+    /// What the user typed as the local side of a refspec: anything on one line.
+    fn local_ref() -> impl Strategy<Value = String> {
+        text().prop_map(|t| t.replace('\n', " "))
+    }
+
+    type Update = (String, Option<ObjectId>, Option<ObjectId>);
+
+    fn updates() -> impl Strategy<Value = Vec<(String, Update)>> {
+        prop::collection::vec((local_ref(), (ref_name(), id(), id())), 0..8)
+    }
+
+    fn line(format: PushInput, local: &str, (name, old, new): &Update) -> String {
+        match format {
+            PushInput::PrePush => format!("{local} {} {name} {}", hex(*new), hex(*old)),
+            PushInput::PreReceive => format!("{} {} {name}", hex(*old), hex(*new)),
+        }
+    }
+
+    fn format() -> impl Strategy<Value = PushInput> {
+        prop_oneof![Just(PushInput::PrePush), Just(PushInput::PreReceive)]
+    }
+
+    /// Lines joined as Git would, with the freedoms a reader must allow: `\r\n`, blank lines,
+    /// no final newline. Returns the text and the 1-based number of each line.
+    fn join(lines: &[String], crlf: bool, blank: &[bool], final_eol: bool) -> (String, Vec<usize>) {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let (mut out, mut numbers) = (String::new(), Vec::new());
+        let mut number = 1;
+        for (i, line) in lines.iter().enumerate() {
+            if blank.get(i).copied().unwrap_or(false) {
+                out.push_str(eol);
+                number += 1;
+            }
+            out.push_str(line);
+            numbers.push(number);
+            number += 1;
+            if i + 1 < lines.len() || final_eol {
+                out.push_str(eol);
+            }
+        }
+        (out, numbers)
+    }
+
+    /// A line Git never writes, and why.
+    fn malformed(format: PushInput) -> impl Strategy<Value = String> {
+        let good = || (id(), id(), ref_name());
+        let word = "[^ \n]{1,40}".prop_filter("not blank", |w| !w.trim().is_empty());
+        prop_oneof![
+            // Too few fields.
+            word.clone(),
+            (word.clone(), word).prop_map(|(a, b)| format!("{a} {b}")),
+            // An id that is not a full SHA-1 id.
+            (good(), "[0-9a-f]{0,39}|[0-9a-f]{41,70}|[0-9a-f]{0,39}[g-z ]?[0-9a-f]{0,39}")
+                .prop_filter("not a full id", |(_, bad)| sha1(bad).is_none() && bad.len() != 40)
+                .prop_map(move |((old, _, name), bad)| match format {
+                    PushInput::PrePush => format!("x {bad} {name} {}", hex(old)),
+                    PushInput::PreReceive => format!("{bad} {} {name}", hex(old)),
+                }),
+            // A SHA-256 id in a SHA-1 repository.
+            (good(), "[0-9a-f]{64}").prop_map(move |((old, _, name), long)| {
+                line(format, "x", &(name, old, ObjectId::from_hex(long.as_bytes()).ok()))
+                    .replace(&hex(old), &long)
+            }),
+            // No ref name, or one with whitespace or control characters.
+            (good(), prop::sample::select(vec!["", "\t", "\r", "\x0b", "\x1b", "\u{85}"]))
+                .prop_map(move |((old, new, name), junk)| {
+                    let name = if junk.is_empty() { String::new() } else { name + junk + "x" };
+                    line(format, "x", &(name, old, new))
+                }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn never_panics(format in format(), input in text()) {
+            let _ = format.parse(&input, sha1);
+        }
+
+        #[test]
+        fn lines_git_writes_are_read_back(
+            format in format(),
+            updates in updates(),
+            crlf: bool,
+            blank in prop::collection::vec(any::<bool>(), 8),
+            final_eol: bool,
+        ) {
+            let lines: Vec<String> = updates.iter().map(|(l, u)| line(format, l, u)).collect();
+            let (input, _) = join(&lines, crlf, &blank, final_eol);
+            let parsed = format.parse(&input, sha1).map_err(|e| e.message).unwrap();
+            let parsed: Vec<Update> =
+                parsed.into_iter().map(|u| (u.remote_ref, u.old, u.new)).collect();
+            let want: Vec<Update> = updates.into_iter().map(|(_, u)| u).collect();
+            prop_assert_eq!(parsed, want);
+        }
+
+        #[test]
+        fn a_malformed_line_is_refused_by_number(
+            (format, bad) in format().prop_flat_map(|f| (Just(f), malformed(f))),
+            updates in updates(),
+            at: prop::sample::Index,
+            crlf: bool,
+            blank in prop::collection::vec(any::<bool>(), 9),
+        ) {
+            let mut lines: Vec<String> = updates.iter().map(|(l, u)| line(format, l, u)).collect();
+            let at = at.index(lines.len() + 1);
+            lines.insert(at, bad.clone());
+            let (input, numbers) = join(&lines, crlf, &blank, true);
+            let Err(e) = format.parse(&input, sha1) else {
+                return Err(TestCaseError::fail(format!("accepted {bad:?}")));
+            };
+            prop_assert!(e.message.starts_with(&format!("{}: line {} of", format.hook(), numbers[at])), "{}", e.message);
+        }
     }
 }

@@ -27,7 +27,9 @@ pub fn merged_branch(message: &str) -> Option<String> {
     } else {
         return None;
     };
-    let branch = &quoted[..quoted.find('\'')?];
+    // A branch name may hold quotes but no spaces: it ends at the last quote of its word.
+    let word = quoted.split(' ').next()?;
+    let branch = &word[..word.rfind('\'')?];
     if remote_tracking {
         return non_empty(branch.split_once('/').map_or(branch, |(_, b)| b));
     }
@@ -57,11 +59,81 @@ mod tests {
             ("Fix the login timeout", None),
             ("Merge branch ''", None),
             ("Merge branch 'unterminated", None),
+            ("Merge branch 'unterminated into x", None),
             ("Merge pull request #1", None),
             ("", None),
         ];
         for (msg, want) in cases {
             assert_eq!(merged_branch(msg).as_deref(), want, "{msg}");
+        }
+    }
+
+    /// Found by fuzzing: Git quotes a name holding a quote as is, and the name was cut at its
+    /// first quote, so `hotfix/it's` was checked as `hotfix/it`.
+    #[test]
+    fn a_quote_inside_the_branch_name_is_kept() {
+        for (msg, want) in [
+            ("Merge branch 'hotfix/it's'", "hotfix/it's"),
+            ("Merge branch 'hotfix/it's' into development", "hotfix/it's"),
+            ("Merge branch 'a''' into 'main'", "a''"),
+            ("Merge remote-tracking branch 'origin/it's'", "it's"),
+            ("Merge branches 'it's' and 'b'", "it's"),
+        ] {
+            assert_eq!(merged_branch(msg).as_deref(), Some(want), "{msg}");
+        }
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix message::fuzz`
+/// (see `src/fuzz.rs`).
+#[cfg(test)]
+mod fuzz {
+    use super::merged_branch;
+    use crate::fuzz::{config, text};
+    use crate::policy::naming::is_valid_branch_name;
+    use proptest::prelude::*;
+
+    /// Any name Git accepts for a branch, quotes and all.
+    fn branch() -> impl Strategy<Value = String> {
+        let part = "([a-z0-9_'#,!&()+=%]|é|日)([a-z0-9_'#@,!&()+=%.-]|é|日){0,11}";
+        proptest::string::string_regex(&format!("{part}(/{part}){{0,3}}"))
+            .unwrap()
+            .prop_filter("a valid branch name", |b| is_valid_branch_name(b))
+    }
+
+    /// A merge message in one of the forms Git and the code hosts write, with the branch it
+    /// names.
+    fn message() -> impl Strategy<Value = (String, String)> {
+        let url =
+            prop::sample::select(vec!["github.com:o/r", "https://host/x.git", "../origin.git"]);
+        let body = text();
+        (branch(), branch(), branch(), url, 1..100000u32, "[a-z0-9-]{1,12}", body, 0..8usize)
+            .prop_map(|(b, target, other, url, n, owner, body, form)| {
+                let subject = match form {
+                    0 => format!("Merge branch '{b}'"),
+                    1 => format!("Merge branch '{b}' into {target}"),
+                    2 => format!("Merge branch '{b}' of {url} into {target}"),
+                    3 => format!("Merge branch '{b}' into '{target}'"),
+                    4 => format!("Merge remote-tracking branch '{owner}/{b}' into {target}"),
+                    5 => format!("Merge branches '{b}' and '{other}' into {target}"),
+                    6 => format!("Merge pull request #{n} from {owner}/{b}"),
+                    _ => format!("Merged in {b} (pull request #{n})"),
+                };
+                (format!("{subject}\n\n{body}"), b)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn never_panics(message in text()) {
+            let _ = merged_branch(&message);
+        }
+
+        #[test]
+        fn every_host_form_names_its_branch((message, branch) in message()) {
+            prop_assert_eq!(merged_branch(&message), Some(branch), "{}", message);
         }
     }
 }

@@ -63,7 +63,8 @@ impl Naming {
 /// SPEC's normalisation of a description: lowercase, every run of characters other than ASCII
 /// letters and digits becomes one `-` (a single `.` between two of them stays, so `v1.2`
 /// survives), no leading or trailing separator, at most [`MAX_DESC_LEN`] characters, and a
-/// leading prefix (`hotfix/`) is accepted and dropped.
+/// leading prefix (`hotfix/`) is accepted and dropped. A trailing `.lock`, which Git forbids
+/// (`x.lock` is its lock file for ref `x`), becomes `-lock`.
 pub fn normalise(input: &str, prefix: &str) -> String {
     let input = input.trim();
     let input = input.strip_prefix(prefix).unwrap_or(input);
@@ -94,10 +95,14 @@ pub fn normalise(input: &str, prefix: &str) -> String {
             out.pop();
         }
     }
+    if out.ends_with(".lock") {
+        out.replace_range(out.len() - ".lock".len()..out.len() - "lock".len(), "-");
+    }
     out
 }
 
-/// `git check-ref-format --branch` for `refs/heads/<name>`, without Git.
+/// `git check-ref-format --branch` for `refs/heads/<name>`, without Git; except that `@` is
+/// refused too, which Git accepts as a branch but reads as HEAD wherever a revision goes.
 pub fn is_valid_branch_name(name: &str) -> bool {
     if name.is_empty() || name.starts_with('-') || name == "HEAD" || name == "@" {
         return false;
@@ -131,12 +136,29 @@ mod tests {
             ("@{upstream}", "upstream"),
             ("-x", "x"),
             ("...", ""),
+            ("config.lock", "config-lock"),
         ];
         for (input, want) in cases {
             assert_eq!(normalise(input, "hotfix/"), want, "{input}");
         }
         assert_eq!(normalise(&"a".repeat(300), "hotfix/").len(), MAX_DESC_LEN);
         assert_eq!(normalise(&format!("{}-b", "a".repeat(63)), "hotfix/"), "a".repeat(63));
+    }
+
+    /// Found by fuzzing: `fix.lock` normalised to itself, and `hotfix/fix.lock` is not a
+    /// branch name Git accepts.
+    #[test]
+    fn normalising_never_ends_in_dot_lock() {
+        assert_eq!(normalise("remove stale index.lock", "hotfix/"), "remove-stale-index-lock");
+        assert_eq!(
+            normalise(&format!("{}.lock", "a".repeat(59)), "hotfix/"),
+            format!("{}-lock", "a".repeat(59))
+        );
+        assert_eq!(
+            normalise(&format!("{}.locked", "a".repeat(59)), "hotfix/"),
+            format!("{}-lock", "a".repeat(59))
+        );
+        assert_eq!(normalise("x.lock.json", "hotfix/"), "x.lock.json");
     }
 
     #[test]
@@ -202,5 +224,88 @@ mod tests {
         let n = Naming { prefix: "hotfix/".into(), pattern: Regex::new(".*").unwrap() };
         assert!(n.check("hotfix/a..b").unwrap().message.contains("not a valid Git branch"));
         assert_eq!(n.check("hotfix/anything_goes"), None);
+    }
+}
+
+/// Long run: `PROPTEST_CASES=5000 cargo test --release --bin git-hotfix naming::fuzz`
+/// (see `src/fuzz.rs`); the comparison with Git runs one `git` per case.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{config, text};
+    use proptest::prelude::*;
+
+    fn default_pattern() -> Regex {
+        Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap()
+    }
+
+    /// Prefixes a team may configure; all hold a character that normalising never writes.
+    fn prefix() -> impl Strategy<Value = String> {
+        prop_oneof![Just("hotfix/".to_owned()), "[a-z]{1,6}[/_]", "[a-z]{1,4}/[a-z]{1,4}[/_]"]
+    }
+
+    /// Descriptions as people type them, the prefix included now and then.
+    fn description() -> impl Strategy<Value = String> {
+        let text = prop_oneof![text(), branch_name()];
+        (prop::option::of(prefix()), text).prop_map(|(p, t)| p.unwrap_or_default() + &t)
+    }
+
+    /// Branch names built from what Git's ref rules are about.
+    fn branch_name() -> impl Strategy<Value = String> {
+        let token = prop::sample::select(vec![
+            "a", "Z", "0", "fix", "/", "//", ".", "..", "-", "_", "@", "@{", "{", "}", " ", "~",
+            "^", ":", "?", "*", "[", "]", "\\", "\t", "\x01", "\x1f", "\x7f", "é", "日", "lock",
+            ".lock", "HEAD", "'", "\"", "#", "!", ",", "=", "+", "%", "\u{a0}", "\u{2028}",
+        ]);
+        prop::collection::vec(token, 0..8).prop_map(|t| t.concat())
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn never_panics(desc in text(), prefix in prefix()) {
+            let naming = Naming { prefix: prefix.clone(), pattern: default_pattern() };
+            let _ = normalise(&desc, &prefix);
+            let _ = is_valid_branch_name(&desc);
+            let _ = naming.check(&format!("{prefix}{desc}"));
+            let _ = naming.suggest(&desc);
+        }
+
+        #[test]
+        fn normalised_descriptions_make_valid_names(desc in description(), prefix in prefix()) {
+            let normal = normalise(&desc, &prefix);
+            if !normal.is_empty() {
+                prop_assert!(default_pattern().is_match(&normal), "{:?} -> {:?}", desc, normal);
+                prop_assert!(is_valid_branch_name(&format!("{prefix}{normal}")), "{:?} -> {:?}", desc, normal);
+                prop_assert!(normal.chars().count() <= MAX_DESC_LEN);
+            }
+            prop_assert_eq!(normalise(&normal, &prefix), normal.clone(), "normalising twice");
+        }
+
+        #[test]
+        fn suggestions_pass_the_rule(desc in description(), prefix in prefix()) {
+            let naming = Naming { prefix: prefix.clone(), pattern: default_pattern() };
+            if let Some(name) = naming.suggest(&desc) {
+                prop_assert_eq!(naming.check(&name).map(|v| v.message), None);
+            }
+            let branch = format!("{prefix}{desc}");
+            if let Some(violation) = naming.check(&branch) {
+                prop_assert_eq!(violation.rule, Rule::R1);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config(256))]
+
+        #[test]
+        fn branch_names_are_judged_as_git_judges_them(name in branch_name()) {
+            let dir = tempfile::tempdir().unwrap();
+            let dir = dir.path().to_str().unwrap();
+            let args = ["-C", dir, "check-ref-format", "--branch", &name];
+            let git = crate::git_cli::Git::here().succeeds(&args).unwrap();
+            prop_assert_eq!(is_valid_branch_name(&name), git && name != "@", "{:?}", name);
+        }
     }
 }
