@@ -27,6 +27,8 @@
 #   4. One hyperfine run per case, tool and git side by side (same run, same load), hyperfine
 #      -N; every command that needs a redirection or a pipeline is `sh -c '...'` on both sides.
 #      Each command's exit status is checked once before timing it.
+#   5. Scaling (b, c, d): the same push against the smallest and the largest size, side by
+#      side in one hyperfine run per case and commit-graph mode.
 #
 # The cases (tool = git-hotfix; pre-push rows run the installed shim .git/hooks/pre-push as
 # Git does: `<remote> <url>` arguments, the ref line on stdin):
@@ -263,10 +265,44 @@ for SIZE in $SIZES; do
   done
 done
 
+# Scaling (targets b, c, d): the same pushes against the smallest and the largest history in
+# one hyperfine run each, so that both see the same load (the per-size runs above are minutes
+# apart on a shared machine).
+SCALING="$WORK/scaling.tsv"
+: > "$SCALING"
+read -r SMALL _ <<<"$SIZES"
+LARGE=${SIZES##* }
+if [ "$SMALL" != "$LARGE" ]; then
+  in_repo() {  # size stdin-name: the pre-push of that push, run in that size's repository
+    local repo=$BENCH_DIR/r$1
+    echo "sh -c 'cd $repo && exec .git/hooks/pre-push origin $repo.origin.git < $WORK/stdin-$1/$2'"
+  }
+  for GRAPH in $GRAPHS; do
+    set_graph "$BENCH_DIR/r$SMALL" "$GRAPH"
+    set_graph "$BENCH_DIR/r$LARGE" "$GRAPH"
+    echo "== scaling r$SMALL against r$LARGE, commit-graph $GRAPH" >&2
+    for entry in b-good:good:1 b-bad:bad:1 c-main:main:0 d-development:dev:0; do
+      IFS=: read -r name stdin local_trunks <<<"$entry"
+      envset=()
+      [ "$local_trunks" = 1 ] && envset=(env "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS")
+      "${envset[@]+"${envset[@]}"}" hyperfine -N --style none --warmup "$WARM" -m "$MINR" \
+        -M "$MAXR" -i --export-json "$WORK/s.json" -n small "$(in_repo "$SMALL" "$stdin")" \
+        -n large "$(in_repo "$LARGE" "$stdin")" >/dev/null 2>"$WORK/err" ||
+        { echo "   $name: hyperfine failed: $(tail -3 "$WORK/err")" >&2; exit 1; }
+      python3 - "$WORK/s.json" "$GRAPH" "$name" >> "$SCALING" <<'PY'
+import json, sys
+res = {r["command"]: r["median"] * 1000 for r in json.load(open(sys.argv[1]))["results"]}
+print(f"{sys.argv[2]}\t{sys.argv[3]}\t{res['small']:.2f}\t{res['large']:.2f}")
+PY
+      tail -1 "$SCALING" | awk -F'\t' '{printf "   %-13s %8s ms -> %8s ms\n", $2, $3, $4}' >&2
+    done
+  done
+fi
+
 # ---------------------------------------------------------------------------------------------
-python3 - "$RESULTS" "$RSS" "$OUT" "$BIN" "$ROOT" <<'PY'
+python3 - "$RESULTS" "$RSS" "$OUT" "$BIN" "$ROOT" "$SCALING" "$SMALL" "$LARGE" <<'PY'
 import csv, datetime, os, platform, re, subprocess, sys
-results, rss_file, out, binary, root = sys.argv[1:6]
+results, rss_file, out, binary, root, scaling_file, small, large = sys.argv[1:9]
 rows = list(csv.DictReader(open(results), delimiter="\t"))
 rss = [l.split("\t") for l in open(rss_file).read().splitlines() if l]
 
@@ -333,19 +369,23 @@ for c in cases:
         cells.append(TARGET.get(c, "none"))
         say("| " + " | ".join(cells) + " |")
 say("")
-# Scaling: largest size against the smallest, per case and graph mode (targets b, c, d: <= 1.5).
-if len(sizes) > 1:
-    lo, hi = sizes[0], sizes[-1]
-    say(f"Scaling, tool time at {hi} / tool time at {lo} (target for b, c, d: ≤ 1.5):")
+# Scaling: the largest history against the smallest, measured in one run (target: <= 1.5).
+scaling = [l.split("\t") for l in open(scaling_file).read().splitlines() if l]
+if scaling:
+    say(f"Scaling: the same push against r{small} and r{large} in one hyperfine run, median ms "
+        f"and the ratio {large} / {small} (target for b, c, d: ≤ 1.5):")
     say("")
-    say("| case | " + " | ".join(f"graph {g}" for g in graphs) + " |")
-    say("|---|" + "|".join(["---:"] * len(graphs)) + "|")
-    for c in cases:
+    hdr = ["case"]
+    for g in graphs:
+        hdr += [f"r{small} ({g})", f"r{large} ({g})", f"ratio ({g})"]
+    say("| " + " | ".join(hdr) + " |")
+    say("|---|" + "|".join(["---:"] * (3 * len(graphs))) + "|")
+    by = {(g, c): (float(a), float(b)) for g, c, a, b in scaling}
+    for c in dict.fromkeys(c for _, c, _, _ in scaling):
         cells = [c]
         for g in graphs:
-            a, b = val.get((c, lo, g)), val.get((c, hi, g))
-            x, y = (num(a["tool_ms"]) if a else None), (num(b["tool_ms"]) if b else None)
-            cells.append(f"{y / x:.2f}" if x and y else "")
+            a, b = by.get((g, c), (None, None))
+            cells += [f"{a:.2f}", f"{b:.2f}", f"{b / a:.2f}"] if a else ["", "", ""]
         say("| " + " | ".join(cells) + " |")
     say("")
 if rss:
