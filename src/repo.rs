@@ -5,6 +5,7 @@ use crate::config::{self, Config, GitConfig};
 use crate::error::{Error, Result, chain};
 use crate::git_cli::Git;
 use crate::hooks::install::sh_quote;
+use crate::policy::graph::merge_base_outside;
 use crate::policy::size::DiffSize;
 use crate::policy::{Diff, Graph};
 use gix::ObjectId;
@@ -13,6 +14,8 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub use line::FirstParentLine;
 
 /// What HEAD points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +60,30 @@ struct Reach {
     /// Every reachable commit at this level or above has had its parents read (`None`: none).
     floor: Option<u64>,
     /// Reached so far, `tip` included.
-    seen: HashSet<ObjectId>,
+    seen: HashSet<Node>,
     /// Reached, below the floor, parents not read yet.
-    below: Vec<ObjectId>,
+    below: Vec<Node>,
+}
+
+/// What reaches a commit, in [`Repo::paint`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paint {
+    Shown,
+    Hidden,
+    Both,
+}
+
+/// A commit as an ancestry walk holds it: by position in the commit-graph, which gives its
+/// parents' positions without a search by id, or by id when it is newer than the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Node {
+    InGraph(gix::commitgraph::Position),
+    Outside(ObjectId),
+}
+
+/// A commit-graph entry that cannot be read.
+fn broken_graph(e: impl std::fmt::Display) -> Error {
+    Error::env(format!("cannot read the commit-graph: {e}"))
 }
 
 /// Turns any gix error into ours, with its cause chain.
@@ -330,18 +354,16 @@ impl Repo {
         &self,
         tip: ObjectId,
         hidden: &[ObjectId],
-    ) -> Result<impl Iterator<Item = Result<(ObjectId, i64)>> + '_> {
-        let walk = self
-            .inner
-            .rev_walk([tip])
-            .with_hidden(hidden.iter().copied())
-            .first_parent_only()
-            .all()
-            .map_err(fail("cannot walk history"))?;
-        Ok(walk.map(move |info| {
-            let id = info.map_err(fail("cannot walk history"))?.id;
-            Ok((id, self.commit_time(id)?))
-        }))
+    ) -> Result<FirstParentLine<'_>> {
+        let end = if hidden.is_empty() {
+            line::End::Root
+        } else if self.graph_cache().is_some() {
+            line::End::Before(self.excluded_frontier(&[tip], hidden)?)
+        } else {
+            // What is hidden ends the line, so the part shown is a prefix of it.
+            line::End::After(self.commits(&[tip], hidden, true)?.len())
+        };
+        Ok(FirstParentLine::new(self, tip, end))
     }
 
     /// The team's configuration: `.githotfix.toml` from the work tree, or in a bare repository
@@ -449,18 +471,39 @@ impl Repo {
     }
 
     /// The commits reachable from both `include` and `exclude` at which a walk from `include`
-    /// must stop. Both sides are painted down in generation order, so that every commit has
-    /// all its paint when visited (gix's hidden walk goes by date and lets excluded commits
-    /// through when a clock was wrong), and only while some commit painted from `include`
-    /// alone may still turn out to be reachable from `exclude`.
+    /// must stop.
     fn excluded_frontier(
         &self,
         include: &[ObjectId],
         exclude: &[ObjectId],
     ) -> Result<HashSet<ObjectId>> {
+        let paint = self.paint(include, exclude)?;
+        Ok(paint.into_iter().filter(|&(_, p)| p == Paint::Both).map(|(id, _)| id).collect())
+    }
+
+    /// `git rev-list include --not exclude`, in no particular order.
+    fn reachable_only_from(
+        &self,
+        include: &[ObjectId],
+        exclude: &[ObjectId],
+    ) -> Result<Vec<ObjectId>> {
+        let paint = self.paint(include, exclude)?;
+        Ok(paint.into_iter().filter(|&(_, p)| p == Paint::Shown).map(|(id, _)| id).collect())
+    }
+
+    /// Paints what `include` and `exclude` reach, down to where `include` reaches nothing new:
+    /// every commit only `include` reaches ends up `Shown`; the commits both reach where a
+    /// walk from `include` stops, `Both`. Both sides are painted down in generation order, so
+    /// that every commit has all its paint when visited (gix's hidden walk goes by date and
+    /// lets excluded commits through when a clock was wrong), and only while some commit
+    /// painted from `include` alone may still turn out to be reachable from `exclude`.
+    fn paint(
+        &self,
+        include: &[ObjectId],
+        exclude: &[ObjectId],
+    ) -> Result<HashMap<ObjectId, Paint>> {
         const SHOWN: u8 = 1;
         const HIDDEN: u8 = 2;
-        const BOTH: u8 = SHOWN | HIDDEN;
         let mut paint: HashMap<ObjectId, u8> = HashMap::new();
         let mut queue = BinaryHeap::new();
         let mut shown_only = 0usize; // queued commits painted from `include` alone
@@ -494,7 +537,17 @@ impl Repo {
             }
             pending.extend(self.parents(id)?.into_iter().map(|p| (p, flags)));
         }
-        Ok(paint.into_iter().filter(|&(_, f)| f == BOTH).map(|(id, _)| id).collect())
+        Ok(paint
+            .into_iter()
+            .map(|(id, flags)| {
+                let paint = match flags {
+                    SHOWN => Paint::Shown,
+                    HIDDEN => Paint::Hidden,
+                    _ => Paint::Both,
+                };
+                (id, paint)
+            })
+            .collect())
     }
 }
 
@@ -545,57 +598,76 @@ impl Graph for Repo {
         // commit-graph is newer than it, and the graph is closed under parents: then only
         // commits missing from it (level MAX) can lead to the ancestor. The walk is kept for
         // the next question about the same descendant, which continues it further down.
-        let level = |generation: Option<u32>| generation.map_or(u64::MAX, u64::from);
-        let wanted = level(graph.commit_by_id(ancestor).map(|c| c.generation()));
+        let node = |id| graph.lookup(id).map_or(Node::Outside(id), Node::InGraph);
+        let target = node(ancestor);
+        let wanted = match target {
+            Node::InGraph(position) => u64::from(graph.commit_at(position).generation()),
+            Node::Outside(_) => u64::MAX,
+        };
         let mut slot = self.reach.borrow_mut();
         let reach = match slot.take() {
             Some(reach) if reach.tip == descendant => slot.insert(reach),
-            _ => slot.insert(Reach {
-                tip: descendant,
-                floor: None,
-                seen: HashSet::from([descendant]),
-                below: vec![descendant],
-            }),
+            _ => {
+                let start = node(descendant);
+                slot.insert(Reach {
+                    tip: descendant,
+                    floor: None,
+                    seen: HashSet::from([start]),
+                    below: vec![start],
+                })
+            }
         };
         if reach.floor.is_none_or(|floor| wanted < floor) {
-            self.with_revisions(|revisions| {
-                let mut next = std::mem::take(&mut reach.below);
-                while let Some(id) = next.pop() {
-                    let commit = revisions
-                        .get_or_insert_full_commit(id, |_| {})
-                        .map_err(fail("cannot walk history"))?
-                        .ok_or_else(|| Error::env(format!("commit {id} is missing")))?;
-                    if level(commit.generation) < wanted {
-                        reach.below.push(id);
-                        continue;
+            let mut next = std::mem::take(&mut reach.below);
+            while let Some(at) = next.pop() {
+                match at {
+                    Node::InGraph(position) => {
+                        let commit = graph.commit_at(position);
+                        if u64::from(commit.generation()) < wanted {
+                            reach.below.push(at);
+                            continue;
+                        }
+                        for parent in commit.iter_parents() {
+                            let parent = Node::InGraph(parent.map_err(broken_graph)?);
+                            if reach.seen.insert(parent) {
+                                next.push(parent);
+                            }
+                        }
                     }
-                    if self.is_shallow_boundary(id) {
-                        continue;
-                    }
-                    for &parent in &commit.parents {
-                        if reach.seen.insert(parent) {
-                            next.push(parent);
+                    Node::Outside(id) => {
+                        for parent in self.parents(id)? {
+                            let parent = node(parent);
+                            if reach.seen.insert(parent) {
+                                next.push(parent);
+                            }
                         }
                     }
                 }
-                Ok::<_, Error>(())
-            })?;
+            }
             reach.floor = Some(wanted);
         }
-        Ok(reach.seen.contains(&ancestor))
+        Ok(reach.seen.contains(&target))
     }
 
-    fn ancestors_among(
-        &self,
-        tip: ObjectId,
-        candidates: &[ObjectId],
-    ) -> Result<std::collections::HashSet<ObjectId>> {
-        // Asked one by one, each question stops early; one walk from `tip` reads everything down
-        // to the oldest candidate (to the root when one is not an ancestor), so it pays only
-        // for many questions — over a long history there are hundreds.
+    fn ancestors_among(&self, tip: ObjectId, candidates: &[ObjectId]) -> Result<HashSet<ObjectId>> {
+        let mut wanted: HashSet<ObjectId> = candidates.iter().copied().collect();
+        let mut found = HashSet::new();
+        if let Some(graph) = self.graph_cache() {
+            // One ancestry walk, continued: the deepest question first reads everything the
+            // others need.
+            let mut by_depth: Vec<_> = wanted.into_iter().collect();
+            by_depth.sort_by_key(|id| graph.commit_by_id(id).map_or(u32::MAX, |c| c.generation()));
+            for id in by_depth {
+                if self.is_ancestor(id, tip)? {
+                    found.insert(id);
+                }
+            }
+            return Ok(found);
+        }
+        // Without generation numbers, asked one by one, each question stops early; one walk
+        // from `tip` reads everything down to the oldest candidate (to the root when one is
+        // not an ancestor), so it pays only for many questions.
         const ONE_BY_ONE: usize = 4;
-        let mut wanted: std::collections::HashSet<ObjectId> = candidates.iter().copied().collect();
-        let mut found = std::collections::HashSet::new();
         if wanted.len() <= ONE_BY_ONE {
             for id in wanted {
                 if self.is_ancestor(id, tip)? {
@@ -604,21 +676,7 @@ impl Graph for Repo {
             }
             return Ok(found);
         }
-        let graph = self.graph_cache();
-        // Nothing with a generation below every candidate's can lead to one.
-        let floor = graph.and_then(|g| {
-            wanted.iter().map(|id| g.commit_by_id(id).map(|c| c.generation())).min().flatten()
-        });
-        let walk = self
-            .inner
-            .rev_walk([tip])
-            .selected(move |id| match (graph, floor) {
-                (Some(g), Some(floor)) => {
-                    g.commit_by_id(id).is_none_or(|c| c.generation() >= floor)
-                }
-                _ => true,
-            })
-            .map_err(fail("cannot walk history"))?;
+        let walk = self.inner.rev_walk([tip]).all().map_err(fail("cannot walk history"))?;
         for info in walk {
             let id = info.map_err(fail("cannot walk history"))?.id;
             if wanted.remove(&id) {
@@ -629,6 +687,31 @@ impl Graph for Repo {
             }
         }
         Ok(found)
+    }
+
+    fn shares_commits_outside(
+        &self,
+        tip: ObjectId,
+        other: ObjectId,
+        within: ObjectId,
+    ) -> Result<Option<ObjectId>> {
+        if self.graph_cache().is_none() {
+            return merge_base_outside(self, tip, other, within);
+        }
+        // With generation numbers, ancestry walks from `other` answer first, for less than a
+        // merge-base search: `tip` itself, then the few commits it brings (a hotfix's own).
+        if self.is_ancestor(tip, within)? {
+            return Ok(None); // brings nothing
+        }
+        if self.is_ancestor(tip, other)? {
+            return Ok(Some(tip));
+        }
+        let brought = self.reachable_only_from(&[tip], &[within])?;
+        let Some(&shared) = self.ancestors_among(other, &brought)?.iter().min() else {
+            return Ok(None);
+        };
+        // Name the newest shared commits, a merge base, as the fixes quote it.
+        Ok(merge_base_outside(self, tip, other, within)?.or(Some(shared)))
     }
 
     fn merge_bases(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
@@ -667,6 +750,12 @@ impl Graph for Repo {
         exclude: &[ObjectId],
         first_parent: bool,
     ) -> Result<Vec<ObjectId>> {
+        if let ([tip], true, Some(_)) = (include, first_parent, self.graph_cache()) {
+            return self
+                .first_parent_line(*tip, exclude)?
+                .map(|entry| entry.map(|(id, _)| id))
+                .collect();
+        }
         let mut walk = self.inner.rev_walk(include.iter().copied());
         if first_parent {
             walk = walk.first_parent_only();
@@ -859,6 +948,7 @@ fn git_config_parameters() -> Vec<String> {
     out
 }
 
+mod line;
 #[cfg(test)]
 mod oracle_tests;
 

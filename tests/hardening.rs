@@ -2,7 +2,7 @@
 //! ends with the right answer or a clear error (never a panic: `hotfix()` checks that), and a
 //! command that stops half-way says what it did and leaves nothing a rerun trips on.
 
-use crate::support::{BIN, Run, TestRepo};
+use crate::support::{BIN, Run, TestRepo, binary_copy};
 use std::path::{Path, PathBuf};
 
 const BRANCH: &str = "hotfix/login-timeout";
@@ -240,9 +240,7 @@ fn paths_with_spaces_and_quotes_work_for_install_and_every_hook() {
     t.run_git(t.tmp.path(), &["clone", "-q", "origin.git", repo_name]).ok();
     let repo = t.tmp.path().join(repo_name);
     let bin_dir = t.tmp.path().join("bin dir's \"x\" $(id)");
-    std::fs::create_dir_all(&bin_dir).unwrap();
-    let bin = bin_dir.join("git-hotfix");
-    std::fs::copy(BIN, &bin).unwrap();
+    let bin = binary_copy(&bin_dir);
     // Only Git's own directory on PATH: the hooks must find git-hotfix by the recorded path.
     let path = format!("{}:/usr/bin:/bin", real_git().parent().unwrap().display());
     assert!(which::which_in("git-hotfix", Some(&path), "/").is_err(), "no git-hotfix on {path}");
@@ -479,10 +477,9 @@ fn without_git_on_path_commands_that_need_it_say_so() {
 fn a_shim_without_git_hotfix_fails_loudly() {
     let t = TestRepo::new();
     let moved = t.tmp.path().join("gone");
-    std::fs::create_dir(&moved).unwrap();
-    std::fs::copy(BIN, moved.join("git-hotfix")).unwrap();
-    t.run_with(moved.join("git-hotfix"), &t.work, &["install"], &[]).ok();
-    std::fs::remove_file(moved.join("git-hotfix")).unwrap();
+    let bin = binary_copy(&moved);
+    t.run_with(&bin, &t.work, &["install"], &[]).ok();
+    std::fs::remove_file(&bin).unwrap();
     let empty = t.tmp.path().join("empty-path");
     std::fs::create_dir(&empty).unwrap();
     let env = [("PATH", empty.to_str().unwrap())];

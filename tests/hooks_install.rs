@@ -1,7 +1,7 @@
 //! `git hotfix install` / `uninstall`: where the shims go, what they run, and that a hook that
 //! was there before is never lost.
 
-use crate::support::{BIN, TestRepo};
+use crate::support::{BIN, TestRepo, binary_copy};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -39,17 +39,6 @@ fn path_without_git_hotfix(t: &TestRepo) -> String {
 fn which_git() -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path).map(|d| d.join("git")).find(|g| g.exists()).expect("git on PATH")
-}
-
-/// A copy of the binary at `dir/git-hotfix`, to install from and then move or delete.
-/// Copied by `cp`, not `std::fs::copy`: a test thread forking while this process holds the copy
-/// open for writing would make running it fail with "Text file busy".
-fn binary_copy(dir: &Path) -> PathBuf {
-    std::fs::create_dir_all(dir).unwrap();
-    let copy = dir.join("git-hotfix");
-    let status = std::process::Command::new("cp").arg(BIN).arg(&copy).status().unwrap();
-    assert!(status.success());
-    copy
 }
 
 #[test]

@@ -61,22 +61,34 @@ pub trait Graph {
         Ok(self.message(id)?.lines().next().unwrap_or("").trim().to_owned())
     }
 
-    /// True when some commit reachable from `tip` is not reachable from any of `within`:
-    /// it holds exactly when a merge base of `tip` and `other` is outside `within`'s history.
-    /// Used as "does `tip` bring commits of `other` that `within` lacks", without listing them.
+    /// Some commit that `tip` brings (reachable from it, not from `within`) and `other` has:
+    /// a merge base of `tip` and `other` outside `within`'s history, which exists exactly
+    /// when such a commit does. Answers "does `tip` bring commits of `other` that `within`
+    /// lacks", naming the newest of them, without listing them.
     fn shares_commits_outside(
         &self,
         tip: Self::Id,
         other: Self::Id,
         within: Self::Id,
     ) -> Result<Option<Self::Id>, Self::Error> {
-        for base in self.merge_bases(tip, other)? {
-            if !self.is_ancestor(base, within)? {
-                return Ok(Some(base));
-            }
-        }
-        Ok(None)
+        merge_base_outside(self, tip, other, within)
     }
+}
+
+/// [`Graph::shares_commits_outside`] by its definition: the first merge base of `tip` and
+/// `other` that `within` does not reach.
+pub fn merge_base_outside<G: Graph + ?Sized>(
+    graph: &G,
+    tip: G::Id,
+    other: G::Id,
+    within: G::Id,
+) -> Result<Option<G::Id>, G::Error> {
+    for base in graph.merge_bases(tip, other)? {
+        if !graph.is_ancestor(base, within)? {
+            return Ok(Some(base));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

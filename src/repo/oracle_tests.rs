@@ -820,6 +820,22 @@ impl Questions {
     }
 }
 
+/// `Repo::first_parent_line`, checked to go from each commit to its first parent.
+fn line(repo: &Repo, tip: ObjectId, hidden: &[ObjectId]) -> crate::error::Result<Vec<ObjectId>> {
+    let mut out: Vec<ObjectId> = Vec::new();
+    for entry in repo.first_parent_line(tip, hidden)? {
+        let (id, time) = entry?;
+        let expected = match out.last() {
+            Some(&child) => repo.parents(child)?.first().copied(),
+            None => Some(tip),
+        };
+        assert_eq!(Some(id), expected, "the line must follow first parents from {tip}");
+        assert_eq!(time, repo.commit_time(id)?, "the line's time of {id}");
+        out.push(id);
+    }
+    Ok(out)
+}
+
 /// What one side said; node indices, `usize::MAX` for an id that is no node.
 #[derive(Debug, Default)]
 struct Answers {
@@ -867,7 +883,11 @@ fn ask_repo(
     for w in &q.walks {
         let include: Vec<_> = w.include.iter().map(id).collect();
         let exclude: Vec<_> = w.exclude.iter().map(id).collect();
-        a.walks.push(nodes(repo.commits(&include, &exclude, w.first_parent)?));
+        let walked = match (w.first_parent, include.as_slice()) {
+            (true, &[tip]) => line(repo, tip, &exclude)?,
+            _ => repo.commits(&include, &exclude, w.first_parent)?,
+        };
+        a.walks.push(nodes(walked));
     }
     for r in &q.r2 {
         let trunks = Trunks {

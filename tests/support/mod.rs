@@ -287,6 +287,17 @@ impl TestRepo {
     }
 }
 
+/// A copy of the binary at `dir/git-hotfix`, to install from and then move or delete.
+/// Copied by `cp`, not `std::fs::copy`: a test thread forking while this process holds the copy
+/// open for writing would make running it fail with "Text file busy".
+pub fn binary_copy(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let copy = dir.join("git-hotfix");
+    let status = std::process::Command::new("cp").arg(BIN).arg(&copy).status().unwrap();
+    assert!(status.success());
+    copy
+}
+
 /// Writes the hook shim `name` into the hooks directory `dir_hooks` (what `git hotfix install`
 /// writes, minus chaining): Git then runs the built binary for real pushes and commits.
 pub fn write_hook(dir_hooks: &Path, name: &str) {
