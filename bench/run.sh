@@ -22,13 +22,16 @@
 #      hotfix branches hotfix/bench-NN off origin/main, development 100 commits (25 feature
 #      merges) ahead of origin/development. `git hotfix install` puts the shims in .git/hooks.
 #   3. For each commit-graph mode: "off" moves objects/info/commit-graph[s] aside, "on" writes
-#      one with `git commit-graph write --reachable` if there is none. On exit, whatever was
-#      moved aside is put back; a graph written here is kept (writing it at 1m takes ~12 s).
+#      one with `git commit-graph write --reachable` if there is none; both move a
+#      multi-pack-index aside. On exit, whatever was moved aside is put back; a graph written
+#      here is kept (writing it at 1m takes ~12 s).
 #   4. One hyperfine run per case, tool and git side by side (same run, same load), hyperfine
 #      -N; every command that needs a redirection or a pipeline is `sh -c '...'` on both sides.
 #      Each command's exit status is checked once before timing it.
 #   5. Scaling (b, c, d): the same push against the smallest and the largest size, side by
-#      side in one hyperfine run per case and commit-graph mode.
+#      side in one hyperfine run per case and commit-graph mode; with "on", once more in mode
+#      "midx": a commit-graph and a multi-pack-index (written once with `git multi-pack-index
+#      write`, then kept).
 #
 # The cases (tool = git-hotfix; pre-push rows run the installed shim .git/hooks/pre-push as
 # Git does: `<remote> <url>` arguments, the ref line on stdin):
@@ -144,23 +147,33 @@ prepare() {  # repo dir: mkrepo.sh once, then setup.py once, then the hook shims
   "$BIN" -C "$repo" install >/dev/null
 }
 
-set_graph() {  # repo off|on
-  local info=$1/.git/objects/info f
-  if [ "$2" = off ]; then
-    for f in "$info/commit-graph" "$info/commit-graphs"; do
-      if [ -e "$f" ]; then
-        mv -f "$f" "$f.bench-off"
-        RESTORE+=("$f")
-      fi
-    done
-  else
-    for f in "$info/commit-graph" "$info/commit-graphs"; do
-      if [ -e "$f.bench-off" ]; then mv -f "$f.bench-off" "$f"; fi
-    done
-    if [ ! -e "$info/commit-graph" ] && [ ! -e "$info/commit-graphs" ]; then
-      echo "   writing a commit-graph for $(basename "$1")" >&2
-      git -C "$1" commit-graph write --reachable --no-progress
+set_graph() {  # repo off|on|midx
+  # off: no commit-graph; on: a commit-graph; midx: a commit-graph and a multi-pack-index.
+  # Whatever a mode does not want is moved aside (and put back on exit); what it wants and
+  # is missing is written (and kept).
+  local info=$1/.git/objects/info midx=$1/.git/objects/pack/multi-pack-index f
+  local -a unwanted=("$midx") wanted=()
+  case $2 in
+    off) unwanted+=("$info/commit-graph" "$info/commit-graphs") ;;
+    on) wanted=("$info/commit-graph" "$info/commit-graphs") ;;
+    midx) wanted=("$info/commit-graph" "$info/commit-graphs" "$midx"); unwanted=() ;;
+  esac
+  for f in "${unwanted[@]+"${unwanted[@]}"}"; do
+    if [ -e "$f" ]; then
+      mv -f "$f" "$f.bench-off"
+      RESTORE+=("$f")
     fi
+  done
+  for f in "${wanted[@]+"${wanted[@]}"}"; do
+    if [ -e "$f.bench-off" ]; then mv -f "$f.bench-off" "$f"; fi
+  done
+  if [ "$2" != off ] && [ ! -e "$info/commit-graph" ] && [ ! -e "$info/commit-graphs" ]; then
+    echo "   writing a commit-graph for $(basename "$1")" >&2
+    git -C "$1" commit-graph write --reachable --no-progress
+  fi
+  if [ "$2" = midx ] && [ ! -e "$midx" ]; then
+    echo "   writing a multi-pack-index for $(basename "$1")" >&2
+    git -C "$1" multi-pack-index write --no-progress
   fi
 }
 
@@ -277,10 +290,14 @@ if [ "$SMALL" != "$LARGE" ]; then
     local repo=$BENCH_DIR/r$1
     echo "sh -c 'cd $repo && exec .git/hooks/pre-push origin $repo.origin.git < $WORK/stdin-$1/$2'"
   }
-  for GRAPH in $GRAPHS; do
+  # With a commit-graph, also with a multi-pack-index: gix reads a whole pack index when it
+  # opens it, a multi-pack-index it does not (see BENCHMARKS.md, target b).
+  MODES=$GRAPHS
+  case " $GRAPHS " in *" on "*) MODES="$GRAPHS midx" ;; esac
+  for GRAPH in $MODES; do
     set_graph "$BENCH_DIR/r$SMALL" "$GRAPH"
     set_graph "$BENCH_DIR/r$LARGE" "$GRAPH"
-    echo "== scaling r$SMALL against r$LARGE, commit-graph $GRAPH" >&2
+    echo "== scaling r$SMALL against r$LARGE, $GRAPH" >&2
     for entry in b-good:good:1 b-bad:bad:1 c-main:main:0 d-development:dev:0; do
       IFS=: read -r name stdin local_trunks <<<"$entry"
       envset=()
@@ -373,17 +390,19 @@ say("")
 scaling = [l.split("\t") for l in open(scaling_file).read().splitlines() if l]
 if scaling:
     say(f"Scaling: the same push against r{small} and r{large} in one hyperfine run, median ms "
-        f"and the ratio {large} / {small} (target for b, c, d: ≤ 1.5):")
+        f"and the ratio {large} / {small} (target for b, c, d: ≤ 1.5); midx = a commit-graph "
+        f"and a multi-pack-index (`git multi-pack-index write`) in both repositories:")
     say("")
+    modes = list(dict.fromkeys(g for g, _, _, _ in scaling))
     hdr = ["case"]
-    for g in graphs:
+    for g in modes:
         hdr += [f"r{small} ({g})", f"r{large} ({g})", f"ratio ({g})"]
     say("| " + " | ".join(hdr) + " |")
-    say("|---|" + "|".join(["---:"] * (3 * len(graphs))) + "|")
+    say("|---|" + "|".join(["---:"] * (3 * len(modes))) + "|")
     by = {(g, c): (float(a), float(b)) for g, c, a, b in scaling}
     for c in dict.fromkeys(c for _, c, _, _ in scaling):
         cells = [c]
-        for g in graphs:
+        for g in modes:
             a, b = by.get((g, c), (None, None))
             cells += [f"{a:.2f}", f"{b:.2f}", f"{b / a:.2f}"] if a else ["", "", ""]
         say("| " + " | ".join(cells) + " |")
