@@ -2,7 +2,8 @@
 //! are answered from generation numbers; commits made after the file was written are not in
 //! it. The rules must answer exactly as without the file, for commits on both sides of it.
 
-use crate::hooks_pre_push::{Sandbox, Side, short};
+use crate::hooks_pre_push::{Sandbox, Side};
+use crate::support::short;
 
 /// Writes the commit-graph of `work` for everything reachable now.
 fn write_commit_graph(s: &Sandbox) {

@@ -1,7 +1,7 @@
 //! pre-push through real `git push`, and the push scenarios that pre-receive runs too: the
 //! rules are one evaluation, so every scenario is played on both sides (`Side`).
 
-use crate::support::{Run, TestRepo, write_hook};
+use crate::support::{Run, TestRepo, ZERO, short, write_hook};
 
 /// Where the rules run for a push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,10 +17,6 @@ pub enum Side {
 pub struct Sandbox {
     pub t: TestRepo,
     pub side: Side,
-}
-
-pub fn short(id: &str) -> &str {
-    &id[..7]
 }
 
 impl Sandbox {
@@ -454,8 +450,6 @@ fn bootstrap_push_to_an_empty_remote_is_accepted() {
 fn hook(t: &TestRepo, input: &str) -> Run {
     t.hotfix_with_stdin(&t.work, &["hook", "pre-push", "origin", "url"], input, &[])
 }
-
-const ZERO: &str = "0000000000000000000000000000000000000000";
 
 #[test]
 fn malformed_input_fails_closed_with_exit_2() {

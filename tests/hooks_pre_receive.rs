@@ -2,8 +2,8 @@
 //! pre-push (the client skipping its own hooks changes nothing), plus what only a server sees.
 
 use crate::hooks_pre_push::scenarios as play;
-use crate::hooks_pre_push::{Sandbox, Side, short};
-use crate::support::{Run, TestRepo};
+use crate::hooks_pre_push::{Sandbox, Side};
+use crate::support::{Run, TestRepo, ZERO, short};
 
 #[test]
 fn squash_merge_onto_main_is_rejected_and_a_true_merge_accepted() {
@@ -129,8 +129,6 @@ fn the_server_enforces_the_policy_committed_on_main() {
 fn hook(t: &TestRepo, input: &str) -> Run {
     t.hotfix_with_stdin(&t.origin, &["hook", "pre-receive"], input, &[("GIT_DIR", ".")])
 }
-
-const ZERO: &str = "0000000000000000000000000000000000000000";
 
 #[test]
 fn malformed_input_fails_closed_with_exit_2() {

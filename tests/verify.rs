@@ -2,7 +2,7 @@
 //! repositories built with the git CLI (no hooks installed: this is what CI sees after merges
 //! made on the code host).
 
-use crate::support::{Run, TestRepo};
+use crate::support::{Run, TestRepo, short};
 use std::fmt::Write as _;
 
 /// Cuts `name` from `from` with one commit per `(path, subject)`; returns the tip.
@@ -27,10 +27,6 @@ fn push(t: &TestRepo, refs: &[&str]) {
     t.git(&args);
 }
 
-fn short(id: &str) -> String {
-    id[..7].to_owned()
-}
-
 /// The `(rule, short id)` of each violation block on stderr: a `✗ Rn …` line, then its
 /// `commit: <id> <subject>` line.
 fn blocks(run: &Run) -> Vec<(String, String)> {
@@ -51,7 +47,8 @@ fn blocks(run: &Run) -> Vec<(String, String)> {
 #[track_caller]
 fn assert_blocks(run: &Run, want: &[(&str, &str)]) {
     let mut got = blocks(run);
-    let mut want: Vec<_> = want.iter().map(|(r, id)| (r.to_string(), short(id))).collect();
+    let mut want: Vec<_> =
+        want.iter().map(|(r, id)| (r.to_string(), short(id).to_owned())).collect();
     got.sort();
     want.sort();
     assert_eq!(got, want, "\n{run}");
@@ -166,7 +163,7 @@ fn every_violation_on_main_is_listed_and_nothing_else() {
     // The merges classified against development as it stood are not flagged: with today's
     // development, the early hotfix merge would look like it brought development's commits.
     for id in [&clean.early_hotfix_merge, &clean.release_merge] {
-        assert!(!run.stderr.contains(&short(id)), "{id} flagged\n{run}");
+        assert!(!run.stderr.contains(short(id)), "{id} flagged\n{run}");
     }
 }
 
@@ -232,7 +229,8 @@ fn json_lists_every_violation_and_the_count() {
             (v["rule"].as_str().unwrap().to_owned(), v["commit"]["id"].as_str().unwrap().to_owned())
         })
         .collect();
-    let mut expected: Vec<_> = want.iter().map(|(r, id)| (r.to_string(), short(id))).collect();
+    let mut expected: Vec<_> =
+        want.iter().map(|(r, id)| (r.to_string(), short(id).to_owned())).collect();
     got.sort();
     expected.sort();
     assert_eq!(got, expected);

@@ -298,6 +298,14 @@ pub fn binary_copy(dir: &Path) -> PathBuf {
     copy
 }
 
+/// The object id Git's hooks use for "no commit" (a ref created or deleted).
+pub const ZERO: &str = "0000000000000000000000000000000000000000";
+
+/// An abbreviated commit id, as the tool prints it.
+pub fn short(id: &str) -> &str {
+    &id[..7]
+}
+
 /// Writes the hook shim `name` into the hooks directory `dir_hooks` (what `git hotfix install`
 /// writes, minus chaining): Git then runs the built binary for real pushes and commits.
 pub fn write_hook(dir_hooks: &Path, name: &str) {
