@@ -259,7 +259,7 @@ fn development_history_rejects_a_cherry_picked_hotfix_commit() {
     push(&t, &["main", "development"]);
     let run = t.hotfix(&["verify", "--branch", "development"]).code(1);
     assert_blocks(&run, &[("R4", &copy)]);
-    run.stderr_has(&["copy of hotfix commit", &short(&fix), "1 violation in"]);
+    run.stderr_has(&["copy of hotfix commit", short(&fix), "1 violation in"]);
     // Up to just before the copy, development is clean; main, meanwhile, is too.
     t.hotfix(&["verify", "--branch", "development", "origin/development~1"]).ok();
     t.hotfix(&["verify"]).ok();
