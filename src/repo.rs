@@ -404,10 +404,15 @@ impl Repo {
         Ok(bases.into_iter().map(|id| id.detach()).collect())
     }
 
+    /// The commit-graph, unless the clone is shallow: there, as in Git, a graph written before
+    /// history was cut would give the boundary commits parents that are not here.
     fn graph_cache(&self) -> Option<&'static gix::commitgraph::Graph> {
-        *self
-            .commit_graph
-            .get_or_init(|| self.inner.commit_graph_if_enabled().ok().flatten().map(leak))
+        *self.commit_graph.get_or_init(|| {
+            if self.is_shallow() {
+                return None;
+            }
+            self.inner.commit_graph_if_enabled().ok().flatten().map(leak)
+        })
     }
 
     /// As Git does, a shallow clone's boundary commits have no parents.
