@@ -358,7 +358,7 @@ impl Repo {
         let end = if hidden.is_empty() {
             line::End::Root
         } else if self.graph_cache().is_some() {
-            line::End::Before(self.excluded_frontier(&[tip], hidden)?)
+            line::End::Before(self.painted(&[tip], hidden, Paint::Both)?)
         } else {
             // What is hidden ends the line, so the part shown is a prefix of it.
             line::End::After(self.commits(&[tip], hidden, true)?.len())
@@ -475,25 +475,17 @@ impl Repo {
         Ok(known(&memo, id).expect("computed above"))
     }
 
-    /// The commits reachable from both `include` and `exclude` at which a walk from `include`
-    /// must stop.
-    fn excluded_frontier(
+    /// The commits that `paint` leaves with `wanted`: `Paint::Both` for where a walk from
+    /// `include` must stop, `Paint::Shown` for `git rev-list include --not exclude` (in no
+    /// particular order).
+    fn painted<C: FromIterator<ObjectId>>(
         &self,
         include: &[ObjectId],
         exclude: &[ObjectId],
-    ) -> Result<HashSet<ObjectId>> {
+        wanted: Paint,
+    ) -> Result<C> {
         let paint = self.paint(include, exclude)?;
-        Ok(paint.into_iter().filter(|&(_, p)| p == Paint::Both).map(|(id, _)| id).collect())
-    }
-
-    /// `git rev-list include --not exclude`, in no particular order.
-    fn reachable_only_from(
-        &self,
-        include: &[ObjectId],
-        exclude: &[ObjectId],
-    ) -> Result<Vec<ObjectId>> {
-        let paint = self.paint(include, exclude)?;
-        Ok(paint.into_iter().filter(|&(_, p)| p == Paint::Shown).map(|(id, _)| id).collect())
+        Ok(paint.into_iter().filter(|&(_, p)| p == wanted).map(|(id, _)| id).collect())
     }
 
     /// Paints what `include` and `exclude` reach, down to where `include` reaches nothing new:
@@ -711,7 +703,7 @@ impl Graph for Repo {
         if self.is_ancestor(tip, other)? {
             return Ok(Some(tip));
         }
-        let brought = self.reachable_only_from(&[tip], &[within])?;
+        let brought: Vec<_> = self.painted(&[tip], &[within], Paint::Shown)?;
         let Some(&shared) = self.ancestors_among(other, &brought)?.iter().min() else {
             return Ok(None);
         };
@@ -768,7 +760,7 @@ impl Graph for Repo {
         let walk = if exclude.is_empty() {
             walk.all()
         } else if self.graph_cache().is_some() {
-            let stop = self.excluded_frontier(include, exclude)?;
+            let stop: HashSet<_> = self.painted(include, exclude, Paint::Both)?;
             walk.selected(move |id| !stop.contains(id))
         } else {
             walk.with_hidden(exclude.iter().copied()).all()
