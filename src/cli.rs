@@ -30,3 +30,96 @@ impl Cli {
         Self::from_arg_matches(&matches)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use crate::commands::Command;
+    use crate::hooks::HookCommand;
+    use clap::Parser;
+
+    /// How the installed shim runs `hook`: `git-hotfix hook <name> …` followed by Git's
+    /// arguments.
+    pub fn shim_argv(hook: &str, args: &[&str]) -> Vec<String> {
+        let shim = crate::hooks::install::shim(hook, std::path::Path::new("/bin/git-hotfix"));
+        let shim = String::from_utf8(shim).unwrap();
+        let exec = shim.lines().find(|l| l.trim_start().starts_with("exec git-hotfix hook"));
+        let words = exec.unwrap().split_whitespace().skip(1).take_while(|w| *w != "\"$@\"");
+        words.map(str::to_owned).chain(args.iter().map(|a| a.to_string())).collect()
+    }
+
+    pub fn parse(argv: &[String]) -> Result<HookCommand, String> {
+        match Cli::try_parse_from(argv).map(|cli| cli.command) {
+            Ok(Command::Hook(hook)) => Ok(hook),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Found by fuzzing: Git passes a remote named `-h` as is; the hook printed its help and
+    /// let the push through unchecked. The shims now end the options first.
+    #[test]
+    fn arguments_that_look_like_options_reach_the_hooks_as_values() {
+        for remote in ["-h", "--", "-C", "-r"] {
+            let hook = parse(&shim_argv("pre-push", &[remote, "../origin.git"])).unwrap();
+            let HookCommand::PrePush { remote: r, .. } = hook else { panic!("{hook:?}") };
+            assert_eq!(r, remote);
+        }
+        let hook = parse(&shim_argv("prepare-commit-msg", &["f", "--help", ""])).unwrap();
+        let HookCommand::PrepareCommitMsg { source, oid, .. } = hook else { panic!("{hook:?}") };
+        assert_eq!((source.as_deref(), oid.as_deref()), (Some("--help"), Some("")));
+        let hook = parse(&shim_argv("post-merge", &["-V"])).unwrap();
+        assert!(matches!(hook, HookCommand::PostMerge { squash } if squash == "-V"));
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix cli::fuzz`
+/// (see `src/fuzz.rs`).
+#[cfg(test)]
+mod fuzz {
+    use super::tests::{parse, shim_argv};
+    use crate::fuzz::{config, text};
+    use crate::hooks::HookCommand;
+    use proptest::prelude::*;
+    use std::path::PathBuf;
+
+    /// What Git passes (`message`, `commit HEAD`, an empty third argument, a remote named
+    /// `-h`), and what a command line parser might take for its own (`--`, `-C`, `--help`).
+    fn argument() -> impl Strategy<Value = String> {
+        let odd = ["", "message", "commit", "HEAD", "--", "-", "-h", "--help", "-V", "-C", "-Cx"];
+        prop_oneof![
+            prop::sample::select(odd.to_vec()).prop_map(str::to_owned),
+            text().prop_map(|t| t.replace('\0', "")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn any_arguments_reach_prepare_commit_msg(
+            file in argument().prop_filter("a path", |f| !f.is_empty()),
+            source in prop::option::of(argument()),
+            oid in prop::option::of(argument()),
+        ) {
+            let oid = source.as_ref().and(oid);
+            let mut args = vec![file.as_str()];
+            args.extend(source.as_deref());
+            args.extend(oid.as_deref());
+            let hook = parse(&shim_argv("prepare-commit-msg", &args)).map_err(TestCaseError::fail)?;
+            let HookCommand::PrepareCommitMsg { file: f, source: s, oid: o } = hook else {
+                return Err(TestCaseError::fail(format!("{hook:?}")));
+            };
+            prop_assert_eq!((f, s, o), (PathBuf::from(&file), source, oid));
+        }
+
+        #[test]
+        fn any_arguments_reach_pre_push(remote in argument(), url in argument()) {
+            let hook = parse(&shim_argv("pre-push", &[&remote, &url])).map_err(TestCaseError::fail)?;
+            let HookCommand::PrePush { remote: r, url: u } = hook else {
+                return Err(TestCaseError::fail(format!("{hook:?}")));
+            };
+            prop_assert_eq!((r, u), (remote, url));
+        }
+    }
+}

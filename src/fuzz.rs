@@ -9,7 +9,7 @@
 //! `#[test]`:
 //!
 //! ```sh
-//! PROPTEST_CASES=100000 cargo test --release --bin git-hotfix forge::fuzz -- --test-threads=1
+//! PROPTEST_CASES=100000 cargo test --release --bin git-hotfix host::url::fuzz -- --test-threads=1
 //! ```
 
 use proptest::prelude::*;

@@ -1,19 +1,20 @@
 //! `git-hotfix`: parse, dispatch, and map the outcome to SPEC's exit codes in one place.
 
-mod checks;
 mod cli;
 mod commands;
 mod config;
+mod context;
 mod error;
-mod forge;
 #[cfg(test)]
 mod fuzz;
-mod git_cli;
 mod hooks;
+mod host;
+mod hotfix;
 mod output;
 mod policy;
+mod redact;
 mod repo;
-mod workflow;
+mod spawn;
 
 use std::process::ExitCode;
 
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
         output::error(&error::Error::env(format!("cannot change to '{}': {e}", dir.display())));
         return ExitCode::from(2);
     }
-    match commands::run(cli.command) {
+    match commands::run(cli.command, <cli::Cli as clap::CommandFactory>::command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             output::error(&e);

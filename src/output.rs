@@ -101,3 +101,18 @@ pub fn violations(list: &[Violation]) {
         note(violation_text(v, |p, t| paint_err(p, t)));
     }
 }
+
+/// `bytes` as one `sh` word: single-quoted, each `'` written as `'\''`. Nothing is special
+/// inside single quotes, so spaces, `$`, backquotes and newlines all survive.
+pub fn sh_quote(bytes: &[u8]) -> Vec<u8> {
+    let mut out = vec![b'\''];
+    for &b in bytes {
+        if b == b'\'' {
+            out.extend_from_slice(b"'\\''");
+        } else {
+            out.push(b);
+        }
+    }
+    out.push(b'\'');
+    out
+}

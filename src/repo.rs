@@ -1,19 +1,20 @@
 //! Every read of the repository: refs, ancestry, merge bases, walks, config, through gix. The
 //! only module that uses gix, so that its API changes stay in one file.
 
-use crate::config::{self, Config, GitConfig};
+use crate::config::{Config, GitConfig};
 use crate::error::{Error, Result, chain};
-use crate::git_cli::Git;
-use crate::hooks::install::sh_quote;
+use crate::output::sh_quote;
 use crate::policy::graph::merge_base_outside;
 use crate::policy::size::DiffSize;
 use crate::policy::{Diff, Graph};
+use crate::spawn::Git;
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
+use settings::open_options;
 use std::cell::{OnceCell, RefCell};
-use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::io::Read;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use walk::{Paint, Reach, RevisionGraph};
 
 pub use line::FirstParentLine;
 
@@ -25,11 +26,6 @@ pub enum Head {
     /// A branch with no commit yet (a new repository).
     Unborn(String),
 }
-
-/// Commits (parents, generation, date) loaded by ancestry questions, with merge-base flags.
-type RevisionGraph =
-    gix::revwalk::Graph<'static, 'static, gix::revwalk::graph::Commit<MergeBaseFlags>>;
-type MergeBaseFlags = gix::revision::plumbing::merge_base::Flags;
 
 /// An open repository.
 pub struct Repo {
@@ -52,38 +48,6 @@ pub struct Repo {
     generations: RefCell<HashMap<ObjectId, u32>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
-}
-
-/// The commits reachable from `tip` found so far, by a walk that stops at a generation level.
-struct Reach {
-    tip: ObjectId,
-    /// Every reachable commit at this level or above has had its parents read (`None`: none).
-    floor: Option<u64>,
-    /// Reached so far, `tip` included.
-    seen: HashSet<Node>,
-    /// Reached, below the floor, parents not read yet.
-    below: Vec<Node>,
-}
-
-/// What reaches a commit, in [`Repo::paint`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Paint {
-    Shown,
-    Hidden,
-    Both,
-}
-
-/// A commit as an ancestry walk holds it: by position in the commit-graph, which gives its
-/// parents' positions without a search by id, or by id when it is newer than the graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Node {
-    InGraph(gix::commitgraph::Position),
-    Outside(ObjectId),
-}
-
-/// A commit-graph entry that cannot be read.
-fn broken_graph(e: impl std::fmt::Display) -> Error {
-    Error::env(format!("cannot read the commit-graph: {e}"))
 }
 
 /// Turns any gix error into ours, with its cause chain.
@@ -366,27 +330,6 @@ impl Repo {
         Ok(FirstParentLine::new(self, tip, end))
     }
 
-    /// The team's configuration: `.githotfix.toml` from the work tree, or in a bare repository
-    /// from main's tree, then Git config.
-    pub fn load_config(&self) -> Result<Config> {
-        let source = if let Some(root) = self.workdir() {
-            read_work_tree_config(&root)?
-        } else {
-            let main = self.config_string("hotfix.main").unwrap_or_else(|| "main".into());
-            match self.resolve_ref(&format!("refs/heads/{main}"))? {
-                Some(tip) => match self.file_at(tip, config::FILE_NAME)? {
-                    Some(bytes) => Some(config::source_from_bytes(
-                        format!("{main}:{}", config::FILE_NAME),
-                        bytes,
-                    )?),
-                    None => None,
-                },
-                None => None,
-            }
-        };
-        config::load(source.as_ref(), self)
-    }
-
     /// main or development as the checks see them: the remote-tracking ref when it exists,
     /// else the local branch.
     pub fn trunk(&self, config: &Config, branch: &str) -> Result<Option<ObjectId>> {
@@ -394,169 +337,6 @@ impl Repo {
             Some(id) => Ok(Some(id)),
             None => self.resolve_ref(&format!("refs/heads/{branch}")),
         }
-    }
-
-    /// gix's merge bases of `a` and `b`: every best common ancestor, and maybe more.
-    fn merge_base_candidates(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
-        let bases = self
-            .with_revisions(|revisions| self.inner.merge_bases_many_with_graph(a, &[b], revisions))
-            .map_err(fail("cannot compute merge bases"))?;
-        Ok(bases.into_iter().map(|id| id.detach()).collect())
-    }
-
-    /// The commit-graph, unless the clone is shallow: there, as in Git, a graph written before
-    /// history was cut would give the boundary commits parents that are not here.
-    fn graph_cache(&self) -> Option<&'static gix::commitgraph::Graph> {
-        *self.commit_graph.get_or_init(|| {
-            if self.is_shallow() {
-                return None;
-            }
-            self.inner.commit_graph_if_enabled().ok().flatten().map(leak)
-        })
-    }
-
-    /// As Git does, a shallow clone's boundary commits have no parents.
-    fn is_shallow_boundary(&self, id: ObjectId) -> bool {
-        let shallow = self.shallow.get_or_init(|| {
-            let found = self.inner.shallow_commits().ok().flatten();
-            let mut ids: Vec<ObjectId> = found.iter().flat_map(|c| c.iter().copied()).collect();
-            ids.sort_unstable();
-            ids
-        });
-        shallow.binary_search(&id).is_ok()
-    }
-
-    /// Runs `question` on the run's revision graph. Every merge-base question resets the flags
-    /// of all the commits it holds, so it keeps only what recent questions read: enough for the
-    /// questions of one check, which ask about the same recent history.
-    fn with_revisions<T>(&self, question: impl FnOnce(&mut RevisionGraph) -> T) -> T {
-        const KEPT: usize = 4096;
-        let mut slot = self.revisions.borrow_mut();
-        if slot.as_ref().is_some_and(|graph| graph.len() > KEPT) {
-            *slot = None; // not `clear()`: that keeps the capacity, which every reset walks
-        }
-        let graph = slot.get_or_insert_with(|| {
-            gix::revwalk::Graph::new(self.inner.objects.clone(), self.graph_cache())
-        });
-        question(graph)
-    }
-
-    /// A commit's generation (a root is 1, any other commit one more than its highest parent):
-    /// from the commit-graph, else computed down to commits it covers (or to the roots) and
-    /// remembered. Visiting commits by decreasing generation visits every commit after all its
-    /// descendants, which commit dates do not promise once a clock was wrong.
-    fn generation(&self, id: ObjectId) -> Result<u32> {
-        let mut memo = self.generations.borrow_mut();
-        let known = |memo: &HashMap<ObjectId, u32>, id: ObjectId| {
-            let graph = self.graph_cache().and_then(|g| g.commit_by_id(id)).map(|c| c.generation());
-            graph.filter(|&g| g > 0).or_else(|| memo.get(&id).copied())
-        };
-        let mut stack = vec![id];
-        while let Some(&commit) = stack.last() {
-            if known(&memo, commit).is_some() {
-                stack.pop();
-                continue;
-            }
-            let (mut generation, mut ready) = (1, true);
-            for parent in self.parents(commit)? {
-                match known(&memo, parent) {
-                    Some(g) => generation = generation.max(g.saturating_add(1)),
-                    None => {
-                        stack.push(parent);
-                        ready = false;
-                    }
-                }
-            }
-            if ready {
-                memo.insert(commit, generation);
-                stack.pop();
-            }
-        }
-        Ok(known(&memo, id).expect("computed above"))
-    }
-
-    /// The commits that `paint` leaves with `wanted`: `Paint::Both` for where a walk from
-    /// `include` must stop, `Paint::Shown` for `git rev-list include --not exclude` (in no
-    /// particular order).
-    fn painted<C: FromIterator<ObjectId>>(
-        &self,
-        include: &[ObjectId],
-        exclude: &[ObjectId],
-        wanted: Paint,
-    ) -> Result<C> {
-        let paint = self.paint(include, exclude)?;
-        Ok(paint.into_iter().filter(|&(_, p)| p == wanted).map(|(id, _)| id).collect())
-    }
-
-    /// Paints what `include` and `exclude` reach, down to where `include` reaches nothing new:
-    /// every commit only `include` reaches ends up `Shown`; the commits both reach where a
-    /// walk from `include` stops, `Both`. Both sides are painted down in generation order, so
-    /// that every commit has all its paint when visited (gix's hidden walk goes by date and
-    /// lets excluded commits through when a clock was wrong), and only while some commit
-    /// painted from `include` alone may still turn out to be reachable from `exclude`.
-    fn paint(
-        &self,
-        include: &[ObjectId],
-        exclude: &[ObjectId],
-    ) -> Result<HashMap<ObjectId, Paint>> {
-        const SHOWN: u8 = 1;
-        const HIDDEN: u8 = 2;
-        let mut paint: HashMap<ObjectId, u8> = HashMap::new();
-        let mut queue = BinaryHeap::new();
-        let mut shown_only = 0usize; // queued commits painted from `include` alone
-        let mut pending: Vec<(ObjectId, u8)> = include.iter().map(|&id| (id, SHOWN)).collect();
-        pending.extend(exclude.iter().map(|&id| (id, HIDDEN)));
-        loop {
-            // A commit gets paint only from its children, which are all visited before it.
-            for (id, flags) in pending.drain(..) {
-                let old = paint.get(&id).copied().unwrap_or(0);
-                let new = old | flags;
-                if new == old {
-                    continue;
-                }
-                paint.insert(id, new);
-                if old == 0 {
-                    queue.push((self.generation(id)?, id));
-                }
-                if new == SHOWN {
-                    shown_only += 1;
-                } else if old == SHOWN {
-                    shown_only = shown_only.saturating_sub(1);
-                }
-            }
-            if shown_only == 0 {
-                break;
-            }
-            let Some((_, id)) = queue.pop() else { break };
-            let flags = paint[&id];
-            if flags == SHOWN {
-                shown_only = shown_only.saturating_sub(1);
-            }
-            pending.extend(self.parents(id)?.into_iter().map(|p| (p, flags)));
-        }
-        Ok(paint
-            .into_iter()
-            .map(|(id, flags)| {
-                let paint = match flags {
-                    SHOWN => Paint::Shown,
-                    HIDDEN => Paint::Hidden,
-                    _ => Paint::Both,
-                };
-                (id, paint)
-            })
-            .collect())
-    }
-}
-
-impl GitConfig for Repo {
-    /// A key written with no value (`[hotfix] enforceSize`) means true to Git; gix has no
-    /// string for it, only the boolean.
-    fn config_string(&self, key: &str) -> Option<String> {
-        let config = self.inner.config_snapshot();
-        config
-            .string(key)
-            .map(|v| v.to_string())
-            .or_else(|| config.boolean(key).map(|b| b.to_string()))
     }
 }
 
@@ -582,108 +362,11 @@ impl Graph for Repo {
     }
 
     fn is_ancestor(&self, ancestor: ObjectId, descendant: ObjectId) -> Result<bool> {
-        if ancestor == descendant {
-            return Ok(true);
-        }
-        let Some(graph) = self.graph_cache() else {
-            // The ancestor is among the merge bases exactly when it is an ancestor; it need
-            // not come first, as gix may also keep a redundant base when dates are skewed.
-            return Ok(self.merge_base_candidates(ancestor, descendant)?.contains(&ancestor));
-        };
-        // A reachability walk pruned by generation numbers, as Git does: nothing with a
-        // generation below the ancestor's can lead to it. An ancestor missing from the
-        // commit-graph is newer than it, and the graph is closed under parents: then only
-        // commits missing from it (level MAX) can lead to the ancestor. The walk is kept for
-        // the next question about the same descendant, which continues it further down.
-        let node = |id| graph.lookup(id).map_or(Node::Outside(id), Node::InGraph);
-        let target = node(ancestor);
-        let wanted = match target {
-            Node::InGraph(position) => u64::from(graph.commit_at(position).generation()),
-            Node::Outside(_) => u64::MAX,
-        };
-        let mut slot = self.reach.borrow_mut();
-        let reach = match slot.take() {
-            Some(reach) if reach.tip == descendant => slot.insert(reach),
-            _ => {
-                let start = node(descendant);
-                slot.insert(Reach {
-                    tip: descendant,
-                    floor: None,
-                    seen: HashSet::from([start]),
-                    below: vec![start],
-                })
-            }
-        };
-        if reach.floor.is_none_or(|floor| wanted < floor) {
-            let mut next = std::mem::take(&mut reach.below);
-            while let Some(at) = next.pop() {
-                match at {
-                    Node::InGraph(position) => {
-                        let commit = graph.commit_at(position);
-                        if u64::from(commit.generation()) < wanted {
-                            reach.below.push(at);
-                            continue;
-                        }
-                        for parent in commit.iter_parents() {
-                            let parent = Node::InGraph(parent.map_err(broken_graph)?);
-                            if reach.seen.insert(parent) {
-                                next.push(parent);
-                            }
-                        }
-                    }
-                    Node::Outside(id) => {
-                        for parent in self.parents(id)? {
-                            let parent = node(parent);
-                            if reach.seen.insert(parent) {
-                                next.push(parent);
-                            }
-                        }
-                    }
-                }
-            }
-            reach.floor = Some(wanted);
-        }
-        Ok(reach.seen.contains(&target))
+        self.reaches(descendant, ancestor)
     }
 
     fn ancestors_among(&self, tip: ObjectId, candidates: &[ObjectId]) -> Result<HashSet<ObjectId>> {
-        let mut wanted: HashSet<ObjectId> = candidates.iter().copied().collect();
-        let mut found = HashSet::new();
-        if let Some(graph) = self.graph_cache() {
-            // One ancestry walk, continued: the deepest question first reads everything the
-            // others need.
-            let mut by_depth: Vec<_> = wanted.into_iter().collect();
-            by_depth.sort_by_key(|id| graph.commit_by_id(id).map_or(u32::MAX, |c| c.generation()));
-            for id in by_depth {
-                if self.is_ancestor(id, tip)? {
-                    found.insert(id);
-                }
-            }
-            return Ok(found);
-        }
-        // Without generation numbers, asked one by one, each question stops early; one walk
-        // from `tip` reads everything down to the oldest candidate (to the root when one is
-        // not an ancestor), so it pays only for many questions.
-        const ONE_BY_ONE: usize = 4;
-        if wanted.len() <= ONE_BY_ONE {
-            for id in wanted {
-                if self.is_ancestor(id, tip)? {
-                    found.insert(id);
-                }
-            }
-            return Ok(found);
-        }
-        let walk = self.inner.rev_walk([tip]).all().map_err(fail("cannot walk history"))?;
-        for info in walk {
-            let id = info.map_err(fail("cannot walk history"))?.id;
-            if wanted.remove(&id) {
-                found.insert(id);
-                if wanted.is_empty() {
-                    break;
-                }
-            }
-        }
-        Ok(found)
+        self.reached_among(tip, candidates)
     }
 
     fn shares_commits_outside(
@@ -858,37 +541,6 @@ fn refuse_untrusted(repo: &gix::Repository) -> Result<()> {
     .hint("or run this as the user who owns the repository"))
 }
 
-/// Reads `.githotfix.toml` at the work-tree root, refusing a symlink that leads outside it.
-fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
-    let path = root.join(config::FILE_NAME);
-    let Ok(meta) = std::fs::symlink_metadata(&path) else { return Ok(None) };
-    let label = config::FILE_NAME.to_owned();
-    if meta.file_type().is_symlink() {
-        let target = std::fs::canonicalize(&path)
-            .map_err(|e| Error::env(format!("{label}: broken symlink ({e})")))?;
-        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        if !target.starts_with(&root) {
-            return Err(Error::env(format!(
-                "{label} is a symlink to {}, outside the repository: refusing to read it",
-                target.display()
-            )));
-        }
-    }
-    // Only a regular file: reading a FIFO would hang every command and hook, and a device or
-    // a huge file is no configuration; read no more than the size limit allows.
-    // (Checked before opening: opening a FIFO blocks.)
-    let io = |e: std::io::Error| Error::env(format!("{label}: {e}"));
-    if !std::fs::metadata(&path).map_err(io)?.is_file() {
-        return Err(Error::env(format!(
-            "{label} is not a regular file: the configuration must be a file of TOML text"
-        )));
-    }
-    let file = std::fs::File::open(&path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(config::MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
-    config::source_from_bytes(label, bytes).map(Some)
-}
-
 /// Keeps `value` for the rest of the process.
 fn leak<T>(value: T) -> &'static T {
     Box::leak(Box::new(value))
@@ -898,54 +550,10 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// How every repository is opened: with one-off `git -c` values.
-fn open_options() -> gix::open::Options {
-    gix::open::Options::default().cli_overrides(git_config_parameters())
-}
-
-/// `git -c key=value` reaches us as `GIT_CONFIG_PARAMETERS`, which gix ignores: parse it into
-/// overrides. Format: space-separated `'key'='value'` (Git ≥ 2.31) or `'key=value'`, with `'`
-/// written as `'\''`.
-fn git_config_parameters() -> Vec<String> {
-    let Ok(raw) = std::env::var("GIT_CONFIG_PARAMETERS") else { return Vec::new() };
-    let (mut out, mut current, mut in_token) = (Vec::new(), String::new(), false);
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_token = true;
-                for q in chars.by_ref() {
-                    if q == '\'' {
-                        break;
-                    }
-                    current.push(q);
-                }
-            }
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    current.push(next);
-                    in_token = true;
-                }
-            }
-            ' ' | '\t' | '\n' => {
-                if in_token {
-                    out.push(std::mem::take(&mut current));
-                    in_token = false;
-                }
-            }
-            c => {
-                current.push(c);
-                in_token = true;
-            }
-        }
-    }
-    if in_token {
-        out.push(current);
-    }
-    out
-}
-
 mod line;
+mod settings;
+mod walk;
+
 #[cfg(test)]
 mod oracle_tests;
 

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod architecture;
 mod cleanup;
 mod cli;
 mod commit_graph;

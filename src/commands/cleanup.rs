@@ -3,13 +3,14 @@
 //! remote-tracking branches: the merges happen on the code host, so the local main may not have
 //! them yet.
 
-use crate::commands::{Context, check};
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::git_cli::Git;
+use crate::hotfix::marks;
+use crate::hotfix::steps;
 use crate::output::{self, note, say};
 use crate::policy::{CommitRef, Graph, Rule, Violation};
 use crate::repo::Head;
-use crate::workflow;
+use crate::spawn::Git;
 
 /// Delete a hotfix branch, locally and on the remote, once main and development have it
 #[derive(Debug, clap::Args)]
@@ -26,17 +27,17 @@ pub struct CleanupArgs {
 
 pub fn run(args: &CleanupArgs) -> Result<()> {
     let ctx = Context::open()?;
-    let branch = workflow::hotfix_to_act_on(&ctx, args.branch.as_deref(), "cleanup")?;
+    let branch = steps::hotfix_to_act_on(&ctx, args.branch.as_deref(), "cleanup")?;
     let remote = ctx.config.remote.clone();
     if args.dry_run {
         note(format!("dry run: using {remote}'s branches as last fetched"));
     } else {
-        workflow::fetch(&ctx, true)?;
+        steps::fetch(&ctx, true)?;
     }
     let local = ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?;
     let tracking = ctx.repo.resolve_ref(&format!("refs/remotes/{remote}/{branch}"))?;
     let Some(tip) = local.or(tracking) else {
-        if check::recorded_commit(&ctx.repo, &branch, "tip").is_some() {
+        if marks::recorded_commit(&ctx.repo, &branch, "tip").is_some() {
             say(format!(
                 "'{branch}' is already cleaned up: it exists neither here nor on {remote}."
             ));
@@ -49,8 +50,8 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
     // Every copy must be in both trunks: a local tip ahead of the remote one holds commits
     // the code host never saw.
     let trunks = ctx.trunks()?;
-    let main_label = workflow::trunk_label(&ctx, &ctx.config.main)?;
-    let development_label = workflow::trunk_label(&ctx, &ctx.config.development)?;
+    let main_label = steps::trunk_label(&ctx, &ctx.config.main)?;
+    let development_label = steps::trunk_label(&ctx, &ctx.config.development)?;
     // R7 asks for both before a hotfix may go: main has it, and so does development.
     let mut missing = Vec::new();
     let copies = [(branch.clone(), local), (format!("{remote}/{branch}"), tracking)];
@@ -87,7 +88,7 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
     let development = ctx.config.development.clone();
     if args.dry_run {
         if on_it {
-            workflow::refuse_uncommitted(&format!("switch away from '{branch}'"))?;
+            steps::refuse_uncommitted(&format!("switch away from '{branch}'"))?;
             say(format!("would switch to {development}"));
         }
         if tracking.is_some() {
@@ -99,8 +100,8 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
         return Ok(());
     }
     if on_it {
-        workflow::refuse_uncommitted(&format!("switch away from '{branch}'"))?;
-        if !workflow::switch(&["--quiet", "--", &development])? {
+        steps::refuse_uncommitted(&format!("switch away from '{branch}'"))?;
+        if !steps::switch(&["--quiet", "--", &development])? {
             return Err(Error::refused(format!(
                 "could not switch from '{branch}' to {development} (Git's message is above); nothing was deleted"
             )));
@@ -111,10 +112,10 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
         let moved = if on_it { format!("you are on {development}; ") } else { String::new() };
         format!("{moved}{kept}; once that is fixed, run git hotfix cleanup {branch} again")
     };
-    check::record_tip(&branch, local.unwrap_or(tip))
+    marks::record_tip(&branch, local.unwrap_or(tip))
         .map_err(|e| e.hint(stopped("nothing was deleted")))?;
-    if workflow::has_remote(&ctx) {
-        workflow::delete_remote_branch(&ctx, &branch)
+    if steps::has_remote(&ctx) {
+        steps::delete_remote_branch(&ctx, &branch)
             .map_err(|e| e.hint(stopped(&format!("the local '{branch}' was kept too"))))?;
         if tracking.is_some() {
             say(format!("deleted '{branch}' on {remote}"));

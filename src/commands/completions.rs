@@ -1,9 +1,7 @@
 //! `git hotfix completions <shell>` and the hidden `git hotfix man`: generated from the CLI
 //! definition itself, so they never drift from it.
 
-use crate::cli::Cli;
 use crate::error::{Error, Result};
-use clap::CommandFactory;
 
 /// Print shell completions (install.sh installs them)
 #[derive(Debug, clap::Args)]
@@ -12,10 +10,10 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(args: &CompletionsArgs) -> Result<()> {
-    let mut cmd = Cli::command();
+/// `app` is the whole command line's definition.
+pub fn run(args: &CompletionsArgs, mut app: clap::Command) -> Result<()> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut cmd, "git-hotfix", &mut out);
+    clap_complete::generate(args.shell, &mut app, "git-hotfix", &mut out);
     let mut script = String::from_utf8_lossy(&out).into_owned();
     if args.shell == clap_complete::Shell::Bash {
         // clap_complete names the cases of a hyphenated program's subcommands
@@ -50,9 +48,9 @@ _git_hotfix() {{
     ))
 }
 
-pub fn man() -> Result<()> {
+pub fn man(app: clap::Command) -> Result<()> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command().name("git-hotfix"))
+    clap_mangen::Man::new(app.name("git-hotfix"))
         .render(&mut out)
         .map_err(|e| Error::env(format!("cannot render the man page: {e}")))?;
     crate::output::say(String::from_utf8_lossy(&out).trim_end());

@@ -4,12 +4,12 @@
 
 use crate::config::GitConfig;
 use crate::error::{Error, Result};
-use crate::git_cli::Git;
 use crate::hooks::install::{
     BACKUP_SUFFIX, CLIENT_HOOKS, Hook, Installed, SERVER_HOOKS, Uninstalled, ensure_writable, shim,
 };
 use crate::output::{Paint, paint_out, say};
 use crate::repo::Repo;
+use crate::spawn::Git;
 use std::path::{Path, PathBuf};
 
 /// Install the hook shims into this repository's hooks directory

@@ -1,8 +1,8 @@
 //! `git hotfix list`: every hotfix branch here, local and remote-tracking, with its stage.
 
-use crate::commands::Context;
-use crate::commands::status::{self, Facts, Located, Stage};
+use crate::context::Context;
 use crate::error::Result;
+use crate::hotfix::state::{self, Facts, Located, Stage};
 use crate::output;
 use serde::Serialize;
 
@@ -26,12 +26,12 @@ struct Entry {
 
 pub fn run(args: &ListArgs) -> Result<()> {
     let ctx = Context::open()?;
-    let branches = status::known_branches(&ctx)?;
+    let branches = state::known_branches(&ctx)?;
     let mut entries = Vec::new();
     if !branches.is_empty() {
         let trunks = ctx.trunks()?;
         let tips: Vec<_> = branches.values().filter_map(|refs| refs.tip()).collect();
-        status::ask_copies_on_main(&ctx, &trunks, &tips)?;
+        state::ask_copies_on_main(&ctx, &trunks, &tips)?;
         for (branch, refs) in branches {
             let Some(found) = Located::branch(&branch, refs) else { continue };
             let stage = Facts::gather(&ctx, &trunks, found)?.stage();

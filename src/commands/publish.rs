@@ -2,15 +2,16 @@
 //! and point at (or, with `gh`, create) the pull request into the branch the process says is
 //! next: main first, development once main has it.
 
-use crate::checks;
-use crate::commands::Context;
 use crate::config::Config;
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::forge::{Forge, Project, redact};
-use crate::git_cli::{self, Git};
+use crate::host::url::{Forge, Project};
+use crate::hotfix::checks;
+use crate::hotfix::steps;
 use crate::output::{self, note, say};
 use crate::policy::{Graph, Rule, Violation};
-use crate::workflow;
+use crate::redact::redact;
+use crate::spawn::{self, Git};
 use gix::ObjectId;
 
 /// Push the current hotfix branch and open its pull request
@@ -57,7 +58,7 @@ impl Target {
 
 pub fn run(args: &PublishArgs) -> Result<()> {
     let ctx = Context::open()?;
-    let branch = workflow::hotfix_to_act_on(&ctx, None, "publish")?;
+    let branch = steps::hotfix_to_act_on(&ctx, None, "publish")?;
     let tip = ctx
         .repo
         .resolve_ref(&format!("refs/heads/{branch}"))?
@@ -71,7 +72,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
     if args.dry_run {
         note(format!("dry run: using {remote}'s branches as last fetched"));
     } else {
-        workflow::fetch(&ctx, false)?;
+        steps::fetch(&ctx, false)?;
     }
 
     let trunks = ctx.trunks()?;
@@ -230,7 +231,7 @@ fn create_with_gh(
         say(format!("would run: gh pr create --base {base} --head {branch} --title {title:?}"));
         return Ok(());
     }
-    if !git_cli::run_program(&gh, &argv)? {
+    if !spawn::run_program(&gh, &argv)? {
         return Err(
             Error::env("`gh pr create` failed (its message is above)").hint(open_it(&address))
         );

@@ -1,16 +1,16 @@
 //! `git hotfix start`: cut `hotfix/<desc>` from the remote's main, as it is now, and switch to
 //! it, refusing anything that would lose work or start from the wrong place.
 
-use crate::commands::Context;
-use crate::commands::check;
-use crate::commands::status::{self, Facts, Located};
 use crate::config::Config;
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::git_cli::Git;
+use crate::hotfix::marks;
+use crate::hotfix::state::{self, Facts, Located};
+use crate::hotfix::steps;
 use crate::output::{self, Paint};
 use crate::policy::{CommitRef, Graph};
 use crate::repo::Head;
-use crate::workflow;
+use crate::spawn::Git;
 use gix::ObjectId;
 
 /// How many uncommitted paths a refusal lists.
@@ -53,7 +53,7 @@ pub fn run(args: &StartArgs) -> Result<()> {
     let main = Main::find(&ctx)?;
 
     let base = main.base.to_string();
-    if !workflow::switch(&["--quiet", "--no-track", "-c", &branch, &base])? {
+    if !steps::switch(&["--quiet", "--no-track", "-c", &branch, &base])? {
         // Git may have created the branch before failing to move HEAD: a rerun would find
         // it taken.
         if ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))? == Some(main.base)
@@ -66,7 +66,7 @@ pub fn run(args: &StartArgs) -> Result<()> {
         ))
         .hint("once that is fixed, run git hotfix start again"));
     }
-    if let Err(e) = check::record_start(&branch, main.base) {
+    if let Err(e) = marks::record_start(&branch, main.base) {
         output::warn(format!("could not record where {branch} starts: {}", e.message));
     }
     if let Some(local) = main.local.filter(|&l| l != main.base && main.from_remote) {
@@ -306,7 +306,7 @@ fn next_steps(cfg: &Config, branch: &str) -> String {
 /// nobody cleaned up: say so, with their stages.
 fn warn_about_other_hotfixes(ctx: &Context, branch: &str) -> Result<()> {
     let others: Vec<_> =
-        status::known_branches(ctx)?.into_iter().filter(|(name, _)| name != branch).collect();
+        state::known_branches(ctx)?.into_iter().filter(|(name, _)| name != branch).collect();
     if others.is_empty() {
         return Ok(());
     }

@@ -4,8 +4,8 @@
 //! end-to-end check of the installation.
 
 use crate::error::{Error, Result};
-use crate::git_cli::{self, Sandboxed};
 use crate::output::{Paint, paint_out, say};
+use crate::spawn::{self, Sandboxed};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -59,7 +59,7 @@ pub fn run(args: &TourArgs) -> Result<()> {
     let mut dirs = vec![binary.parent().unwrap_or(Path::new("/")).to_path_buf()];
     dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     let path = std::env::join_paths(dirs).map_err(|e| Error::env(format!("PATH: {e}")))?;
-    let tour = Tour { root, binary, git: git_cli::executable()?.to_path_buf(), path };
+    let tour = Tour { root, binary, git: spawn::executable()?.to_path_buf(), path };
     tour.walk()
 }
 

@@ -24,9 +24,9 @@
 //! (exit 1); a clean run prints one summary line (exit 0). `--json` prints
 //! `{"checked": n, "violations": [...]}` instead, with the same exit status.
 
-use crate::checks;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::hotfix::checks;
 use crate::output::{self, Paint};
 use crate::policy::backmerge::{self, Hotfix, Push};
 use crate::policy::history::as_it_stood;

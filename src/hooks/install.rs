@@ -8,6 +8,7 @@
 //! named exactly like a hook, so it no longer runs on its own) and the shim runs it first.
 
 use crate::error::{Error, Result};
+use crate::output::sh_quote;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -39,21 +40,6 @@ pub fn shim(hook: &str, exe: &Path) -> Vec<u8> {
     let mut out = before.as_bytes().to_vec();
     out.extend(sh_quote(exe.as_os_str().as_encoded_bytes()));
     out.extend_from_slice(after.as_bytes());
-    out
-}
-
-/// `bytes` as one `sh` word: single-quoted, each `'` written as `'\''`. Nothing is special
-/// inside single quotes, so spaces, `$`, backquotes and newlines all survive.
-pub fn sh_quote(bytes: &[u8]) -> Vec<u8> {
-    let mut out = vec![b'\''];
-    for &b in bytes {
-        if b == b'\'' {
-            out.extend_from_slice(b"'\\''");
-        } else {
-            out.push(b);
-        }
-    }
-    out.push(b'\'');
     out
 }
 

@@ -2,8 +2,8 @@
 //! watch it: prepare-commit-msg refuses to commit a squashed hotfix, post-merge explains the
 //! fast-forwards and squashes that no commit hook ever sees.
 
-use crate::commands::Context;
 use crate::config::Config;
+use crate::context::Context;
 use crate::error::Result;
 use crate::policy::{Graph, Rule};
 use gix::ObjectId;

@@ -13,7 +13,7 @@
 //! Ordinary pulls and merges of other branches say nothing.
 
 use super::landing::{self, Trunk};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::Result;
 use crate::output::{Paint, note, paint_err, warn};
 use crate::policy::Graph;

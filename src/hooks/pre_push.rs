@@ -2,7 +2,7 @@
 //! to update on the remote, before sending anything. A non-zero exit stops the whole push.
 
 use super::push_rules::{self, PushInput};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::Result;
 
 pub fn run(_remote: &str, _url: &str) -> Result<()> {

@@ -3,7 +3,7 @@
 //! whole push; what the hook prints reaches the pusher prefixed `remote:`. There is no bypass.
 
 use super::push_rules::{self, PushInput};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::Result;
 
 pub fn run() -> Result<()> {

@@ -28,13 +28,13 @@
 //!   is a warning and the commit goes ahead: a bug here must not block every commit.
 
 use super::landing::{self, Trunk};
-use crate::commands::Context;
 use crate::config::GitConfig;
+use crate::context::Context;
 use crate::error::{Error, Kind, Result};
-use crate::git_cli::Git;
 use crate::output::warn;
 use crate::policy::Graph;
 use crate::repo::{Head, Repo};
+use crate::spawn::Git;
 use std::path::Path;
 
 pub fn run(file: &Path, source: Option<&str>, oid: Option<&str>) -> Result<()> {

@@ -2,10 +2,10 @@
 //! pre-receive (the server, before accepting): which rules each updated ref is subject to, and
 //! the findings for all of them at once.
 
-use crate::checks;
-use crate::commands::Context;
 use crate::config::Config;
+use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::hotfix::checks;
 use crate::output;
 use crate::policy::backmerge::{self, Hotfix};
 use crate::policy::topology::{self, Names};

@@ -304,7 +304,7 @@ mod fuzz {
             let dir = tempfile::tempdir().unwrap();
             let dir = dir.path().to_str().unwrap();
             let args = ["-C", dir, "check-ref-format", "--branch", &name];
-            let git = crate::git_cli::Git::here().succeeds(&args).unwrap();
+            let git = crate::spawn::Git::here().succeeds(&args).unwrap();
             prop_assert_eq!(is_valid_branch_name(&name), git && name != "@", "{:?}", name);
         }
     }

@@ -3,7 +3,8 @@
 //! inside the commit-graph a step follows the first parent's position and never searches the
 //! graph by id; only the commits newer than the graph are read as objects.
 
-use super::{Repo, broken_graph, fail};
+use super::walk::broken_graph;
+use super::{Repo, fail};
 use crate::error::Result;
 use gix::ObjectId;
 use gix::commitgraph::{Graph as CommitGraph, Position};

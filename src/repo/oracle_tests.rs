@@ -610,7 +610,7 @@ impl Built {
 
     /// `git` in the repository with a hermetic environment.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(crate::git_cli::executable().expect("git is installed"));
+        let mut cmd = Command::new(crate::spawn::executable().expect("git is installed"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("GIT_CONFIG_NOSYSTEM", "1")

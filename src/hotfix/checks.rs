@@ -1,7 +1,7 @@
 //! Checks that join repository reads to the pure rules, shared by the hooks and the commands
 //! that run the same checks before acting (`publish`, `finish`).
 
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::Result;
 use crate::policy::size::{self, Limits};
 use crate::policy::{Trunks, Violation, ancestry};

@@ -1,5 +1,7 @@
-//! The only module that runs `git`. Arguments go as an argv list, never through a shell; the
-//! executable is found once with `which`.
+//! The only module that starts other programs: `git`, and the code host's and the deployment
+//! system's command-line clients (`gh`, `glab`, `aws`). Arguments go as an argv list, never
+//! through a shell; each executable is found with `which`; output is captured; a call may have
+//! a time limit; whatever another program said reaches the user with credentials redacted.
 //!
 //! Inside a hook, Git exports `GIT_DIR`, `GIT_INDEX_FILE` and (server side) the quarantine
 //! variables; they must reach a `git` that works on the same repository and must never reach
@@ -7,11 +9,13 @@
 
 use crate::error::{Error, Result};
 use crate::policy::size::DiffSize;
-use std::ffi::OsStr;
+use crate::redact::redact;
+use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// What `git rev-parse --local-env-vars` lists: the variables that tie `git` to one repository.
 const REPOSITORY_VARS: &[&str] = &[
@@ -41,6 +45,130 @@ pub fn executable() -> Result<&'static Path> {
     })
 }
 
+/// One run of another program: its argv, extra environment, standard input and time limit.
+/// Standard output and error are captured.
+pub struct Call<'a> {
+    program: &'a Path,
+    args: Vec<OsString>,
+    env: Vec<(OsString, OsString)>,
+    /// Where it runs, with Git's repository variables removed (they name another repository).
+    dir: Option<&'a Path>,
+    input: Option<Vec<u8>>,
+    timeout: Option<Duration>,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(program: &'a Path) -> Self {
+        Self { program, args: Vec::new(), env: Vec::new(), dir: None, input: None, timeout: None }
+    }
+
+    /// Runs it in `dir`, for the repository there, whatever repository Git exported to us.
+    fn in_repository(mut self, dir: &'a Path) -> Self {
+        self.dir = Some(dir);
+        self
+    }
+
+    pub fn args<S: AsRef<OsStr>>(mut self, args: &[S]) -> Self {
+        self.args.extend(args.iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    pub fn input(mut self, bytes: Vec<u8>) -> Self {
+        self.input = Some(bytes);
+        self
+    }
+
+    /// The program and its arguments as a person would type them, credentials redacted.
+    pub fn shown(&self) -> String {
+        let name = self.program.file_name().unwrap_or(self.program.as_os_str());
+        let words: Vec<_> = std::iter::once(name)
+            .chain(self.args.iter().map(OsString::as_os_str))
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        redact(&words.join(" "))
+    }
+
+    /// Runs it to the end (or to its time limit), whatever its exit status. Standard error
+    /// comes back redacted.
+    pub fn run(self) -> Result<Output> {
+        let shown = self.shown();
+        let spawn_err = |e: std::io::Error| Error::env(format!("could not run `{shown}`: {e}"));
+        let mut command = Command::new(self.program);
+        command
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(if self.input.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(dir) = self.dir {
+            command.current_dir(dir);
+            for var in REPOSITORY_VARS {
+                command.env_remove(var);
+            }
+        }
+        let mut child = command.spawn().map_err(spawn_err)?;
+        let writer = match (child.stdin.take(), self.input) {
+            (Some(mut stdin), Some(input)) => {
+                Some(std::thread::spawn(move || stdin.write_all(&input)))
+            }
+            _ => None,
+        };
+        let finished = match self.timeout {
+            None => Some(child.wait_with_output().map_err(spawn_err)?),
+            Some(limit) => {
+                let stdout = drain(child.stdout.take());
+                let stderr = drain(child.stderr.take());
+                let status = wait_at_most(&mut child, limit).map_err(spawn_err)?;
+                let (stdout, stderr) =
+                    (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
+                status.map(|status| Output { status, stdout, stderr })
+            }
+        };
+        if let Some(writer) = writer {
+            let _ = writer.join();
+        }
+        let Some(Output { status, stdout, stderr }) = finished else {
+            let limit = self.timeout.unwrap_or_default().as_secs();
+            return Err(Error::env(format!(
+                "`{shown}` did not finish within {limit} s and was stopped"
+            ))
+            .hint("check the network and try again"));
+        };
+        let stderr = redact(&String::from_utf8_lossy(&stderr)).into_bytes();
+        Ok(Output { status, stdout, stderr })
+    }
+}
+
+/// Reads a child's pipe to the end on a thread of its own, so that neither pipe fills up.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+/// Waits for `child` until `limit`; past it, kills it and answers `None`.
+fn wait_at_most(child: &mut Child, limit: Duration) -> std::io::Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + limit;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
 /// A way to run `git` for one repository.
 #[derive(Debug, Clone)]
 pub struct Git {
@@ -60,6 +188,15 @@ impl Git {
         Self { dir: Some(dir.into()) }
     }
 
+    fn call<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Call<'_>> {
+        let call = Call::new(executable()?).args(args);
+        Ok(match &self.dir {
+            Some(dir) => call.in_repository(dir),
+            None => call,
+        })
+    }
+
+    /// For what must run with the user's terminal attached (editors, progress).
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Command> {
         let mut cmd = Command::new(executable()?);
         if let Some(dir) = &self.dir {
@@ -83,10 +220,7 @@ impl Git {
 
     /// Runs and captures, whatever the exit status.
     pub fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Output> {
-        self.command(args)?
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| Error::env(format!("could not run git: {e}")))
+        self.call(args)?.run()
     }
 
     /// True when the command exits 0; its output is discarded.
@@ -106,18 +240,7 @@ impl Git {
 
     /// Runs with `input` on stdin and captures stdout; a non-zero exit is an error.
     pub fn run_with_input<S: AsRef<OsStr>>(&self, args: &[S], input: &[u8]) -> Result<String> {
-        let mut child = self
-            .command(args)?
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| Error::env(format!("could not run git: {e}")))?;
-        let mut stdin = child.stdin.take().expect("piped");
-        let input = input.to_vec();
-        let writer = std::thread::spawn(move || stdin.write_all(&input));
-        let out = child.wait_with_output().map_err(|e| Error::env(format!("git failed: {e}")))?;
-        let _ = writer.join();
+        let out = self.call(args)?.input(input.to_vec()).run()?;
         if !out.status.success() {
             return Err(failure(args, &out));
         }

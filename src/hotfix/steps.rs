@@ -2,14 +2,14 @@
 //! checks that protect uncommitted work, a fetch that survives being offline, pushes whose
 //! messages reach the user, and the tip kept in config after a branch is deleted.
 
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::forge::redact;
-use crate::git_cli::Git;
 use crate::output;
 use crate::policy::Graph;
 use crate::policy::naming::is_valid_branch_name;
+use crate::redact::redact;
 use crate::repo::Head;
+use crate::spawn::Git;
 use std::process::Output;
 
 /// The hotfix branch a command acts on: the one named, else the one checked out. Either way it

@@ -7,17 +7,21 @@
 //! that the user committed the merge and goes on, `--abort` puts every branch back. The file is
 //! never trusted blindly: a branch that moved since is reported, and nothing is touched.
 
-use crate::checks;
-use crate::commands::{Context, check};
+mod journal;
+
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::git_cli::Git;
+use crate::hotfix::{checks, marks, steps};
 use crate::output::{self, note, say};
 use crate::policy::{CommitRef, Graph};
 use crate::repo::Head;
-use crate::workflow;
+use crate::spawn::Git;
 use gix::ObjectId;
-use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use journal::{
+    Checkout, STATE_FILE, STATE_VERSION, State, Step, Trunk, load, load_for, mismatches, parse,
+    remove, save, stale, way_out,
+};
+use std::path::Path;
 
 /// Merge a hotfix into main, then into development, then delete it (for teams that merge
 /// locally rather than on the code host)
@@ -43,87 +47,9 @@ pub struct FinishArgs {
     dry_run: bool,
 }
 
-const STATE_FILE: &str = "hotfix-finish.json";
-/// Bumped when the file's layout changes, so that an old file is explained, not misread.
-const STATE_VERSION: u32 = 1;
-
-/// What finish does next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum Step {
-    MergeMain,
-    MergeDevelopment,
-    Push,
-    Tidy,
-}
-
-impl Step {
-    fn describe(self, state: &State) -> String {
-        match self {
-            Step::MergeMain => format!("merging into {}", state.main.branch),
-            Step::MergeDevelopment => format!("merging into {}", state.development.branch),
-            Step::Push => "pushing".to_owned(),
-            Step::Tidy => "deleting the branch".to_owned(),
-        }
-    }
-}
-
-/// One of main and development, as finish found it and as it left it (ids in hex).
-#[derive(Debug, Serialize, Deserialize)]
-struct Trunk {
-    branch: String,
-    /// The local branch when finish started; `None` when finish creates it.
-    before: Option<String>,
-    /// Where merging starts: `before`, or the remote-tracking tip it is fast-forwarded to.
-    start: String,
-    /// Where finish last left the local branch; `None` until finish touches it.
-    now: Option<String>,
-}
-
-impl Trunk {
-    /// Where the local branch should be now, if nobody else moved it.
-    fn expected(&self) -> Option<&str> {
-        self.now.as_deref().or(self.before.as_deref())
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum Checkout {
-    Branch(String),
-    Detached(String),
-}
-
-/// The state file's content.
-#[derive(Debug, Serialize, Deserialize)]
-struct State {
-    version: u32,
-    branch: String,
-    tip: String,
-    main: Trunk,
-    development: Trunk,
-    /// What was checked out when finish started.
-    checkout: Checkout,
-    next: Step,
-    /// A merge for `next` was started and stopped on a conflict.
-    merging: bool,
-    push: bool,
-    keep: bool,
-}
-
-impl State {
-    fn trunk(&self, step: Step) -> &Trunk {
-        if step == Step::MergeMain { &self.main } else { &self.development }
-    }
-
-    fn trunk_mut(&mut self, step: Step) -> &mut Trunk {
-        if step == Step::MergeMain { &mut self.main } else { &mut self.development }
-    }
-}
-
 pub fn run(args: &FinishArgs) -> Result<()> {
     let ctx = Context::open()?;
-    workflow::require_work_tree(&ctx, "finish")?;
+    steps::require_work_tree(&ctx, "finish")?;
     let path = ctx.repo.git_dir().join(STATE_FILE);
     if args.resume {
         resume(&ctx, &path, args)
@@ -145,7 +71,7 @@ pub fn run(args: &FinishArgs) -> Result<()> {
 
 /// A fresh run: every check first, then the state file, then the steps.
 fn begin(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
-    let branch = workflow::hotfix_to_act_on(ctx, args.branch.as_deref(), "finish")?;
+    let branch = steps::hotfix_to_act_on(ctx, args.branch.as_deref(), "finish")?;
     let remote = ctx.config.remote.clone();
     let Some(tip) = ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))? else {
         let mut err = Error::env(format!("there is no local branch '{branch}'"));
@@ -154,9 +80,9 @@ fn begin(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
         }
         return Err(err);
     };
-    workflow::refuse_operation_in_progress(ctx, "finish")?;
-    workflow::refuse_uncommitted("finish")?;
-    if args.push && !workflow::has_remote(ctx) {
+    steps::refuse_operation_in_progress(ctx, "finish")?;
+    steps::refuse_uncommitted("finish")?;
+    if args.push && !steps::has_remote(ctx) {
         return Err(Error::env(format!(
             "--push needs the remote '{remote}', which is not configured"
         )));
@@ -164,7 +90,7 @@ fn begin(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
     if args.dry_run {
         note(format!("dry run: using {remote}'s branches as last fetched"));
     } else {
-        workflow::fetch(ctx, false)?;
+        steps::fetch(ctx, false)?;
     }
 
     let trunks = ctx.trunks()?;
@@ -311,7 +237,7 @@ fn predict_conflicts(ours: &str, theirs: &str) -> Result<Vec<String>> {
 /// `--continue`: the state must still match the repository and the merge that stopped must be
 /// committed; then the remaining steps run.
 fn resume(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
-    let mut state = load_for(ctx, path, args, "continue")?;
+    let mut state = load_for(ctx, path, args.branch.as_deref(), "continue")?;
     let problems = mismatches(ctx, &state, false)?;
     if !problems.is_empty() {
         return Err(stale(path, &problems));
@@ -340,14 +266,14 @@ fn resume(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
             .hint("or put every branch back where it was: git hotfix finish --abort"));
         }
         // `mismatches` has checked that it is the merge of the hotfix onto where finish left it.
-        workflow::refuse_uncommitted("continue")?;
+        steps::refuse_uncommitted("continue")?;
         let step = state.next;
         state.trunk_mut(step).now = actual.map(|id| id.to_string());
         state.merging = false;
         state.next = following(step, &state);
         note(format!("the merge into '{into}' is committed; going on"));
     } else {
-        workflow::refuse_uncommitted("continue")?;
+        steps::refuse_uncommitted("continue")?;
     }
     state.push |= args.push;
     state.keep |= args.keep;
@@ -358,7 +284,7 @@ fn resume(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
 /// `--abort`: every branch back where it was, in one ref transaction guarded by the values
 /// finish left, and the original checkout back.
 fn abort(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
-    let state = load_for(ctx, path, args, "abort")?;
+    let state = load_for(ctx, path, args.branch.as_deref(), "abort")?;
     if state.next == Step::Tidy && state.push {
         return Err(Error::refused(format!(
             "'{}' and '{}' were already pushed to {}: aborting here would not undo that",
@@ -375,7 +301,7 @@ fn abort(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
         return Err(Error::refused("`git merge --abort` failed (Git's message is above)")
             .hint("sort out the work tree, then run git hotfix finish --abort again"));
     }
-    workflow::refuse_uncommitted("put the branches back")?;
+    steps::refuse_uncommitted("put the branches back")?;
 
     let tip = parse(ctx, &state.tip)?;
     let null = ObjectId::null(tip.kind()).to_string();
@@ -425,84 +351,6 @@ fn abort(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
         state.main.branch, state.development.branch, state.branch
     ));
     Ok(())
-}
-
-/// Loads the state for `--continue`/`--abort`, refusing when there is none or it is about
-/// another branch than the one named.
-fn load_for(ctx: &Context, path: &Path, args: &FinishArgs, action: &str) -> Result<State> {
-    let Some(state) = load(path)? else {
-        return Err(Error::refused(format!("there is no finish under way to {action}"))
-            .hint("start one with: git hotfix finish [<branch>]"));
-    };
-    if let Some(given) = &args.branch {
-        let given = workflow::hotfix_to_act_on(ctx, Some(given), "finish")?;
-        if given != state.branch {
-            return Err(Error::refused(format!(
-                "the finish under way is for '{}', not '{given}'",
-                state.branch
-            ))
-            .hint(format!("run: git hotfix finish --{action}")));
-        }
-    }
-    Ok(state)
-}
-
-/// Where the repository no longer looks the way finish left it: each entry names the branch,
-/// where it is and where finish expected it.
-fn mismatches(ctx: &Context, state: &State, aborting: bool) -> Result<Vec<String>> {
-    let tip = parse(ctx, &state.tip)?;
-    let mut problems = Vec::new();
-    let describe = |id: Option<ObjectId>| match id {
-        Some(id) => {
-            CommitRef::of(&ctx.repo, id).map_or_else(|_| ctx.repo.short(id), |c| c.to_string())
-        }
-        None => "nowhere (deleted)".to_owned(),
-    };
-    let hotfix = ctx.repo.resolve_ref(&format!("refs/heads/{}", state.branch))?;
-    // A deleted hotfix branch is recreated by --abort; anything else is someone else's doing.
-    if hotfix != Some(tip) && !(aborting && hotfix.is_none()) {
-        problems.push(format!(
-            "'{}' is at {}, but finish started with it at {}",
-            state.branch,
-            describe(hotfix),
-            describe(Some(tip))
-        ));
-    }
-    for step in [Step::MergeMain, Step::MergeDevelopment] {
-        let trunk = state.trunk(step);
-        let actual = ctx.repo.resolve_ref(&format!("refs/heads/{}", trunk.branch))?;
-        let expected = trunk.expected().map(|hex| parse(ctx, hex)).transpose()?;
-        if actual == expected {
-            continue;
-        }
-        // The merge that stopped on a conflict, committed by the user.
-        if state.merging
-            && state.next == step
-            && let (Some(actual), Some(expected)) = (actual, expected)
-            && ctx.repo.parents(actual)? == [expected, tip]
-        {
-            continue;
-        }
-        problems.push(format!(
-            "'{}' is at {}, but finish left it at {}",
-            trunk.branch,
-            describe(actual),
-            describe(expected)
-        ));
-    }
-    Ok(problems)
-}
-
-fn stale(path: &Path, problems: &[String]) -> Error {
-    Error::refused(format!(
-        "the saved finish state no longer matches the repository, so nothing was changed: {}",
-        problems.join("; ")
-    ))
-    .hint("someone (or something) moved these branches since finish stopped")
-    .hint(format!(
-        "look at them, put them where you want them, then forget the unfinished finish: rm {}",
-        path.display()
-    ))
 }
 
 /// Runs the steps from `state.next` to the end, saving the state before each.
@@ -571,7 +419,7 @@ fn merge_step(ctx: &Context, path: &Path, state: &mut State, tip: ObjectId) -> R
         };
         let out = git.output(&["merge", "--no-ff", "--no-edit", "-m", &message, &state.tip])?;
         if !out.status.success() {
-            workflow::relay(&out);
+            steps::relay(&out);
             if ctx.repo.git_dir().join("MERGE_HEAD").exists() {
                 return Ok(false);
             }
@@ -601,7 +449,7 @@ fn push_step(ctx: &Context, path: &Path, state: &mut State) -> Result<bool> {
         .collect();
     let mut args = vec!["push", "--quiet", "--atomic", "--", remote];
     args.extend(specs.iter().map(String::as_str));
-    let mut out = workflow::push(&args)?;
+    let mut out = steps::push(&args)?;
     if !out.status.success()
         && String::from_utf8_lossy(&out.stderr).contains("does not support --atomic")
     {
@@ -609,7 +457,7 @@ fn push_step(ctx: &Context, path: &Path, state: &mut State) -> Result<bool> {
             "{remote} cannot take both branches at once; pushing them one after the other"
         ));
         args.retain(|a| *a != "--atomic");
-        out = workflow::push(&args)?;
+        out = steps::push(&args)?;
     }
     if !out.status.success() {
         return Err(Error::refused(format!(
@@ -628,9 +476,9 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
     let git = Git::here();
     let branch = &state.branch;
     let remote = &ctx.config.remote;
-    check::record_tip(branch, tip)?;
+    marks::record_tip(branch, tip)?;
     if state.push {
-        workflow::delete_remote_branch(ctx, branch)?;
+        steps::delete_remote_branch(ctx, branch)?;
     }
     let mut deleted = false;
     if !state.keep && ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?.is_some() {
@@ -641,7 +489,7 @@ fn tidy(ctx: &Context, path: &Path, state: &State, tip: ObjectId) -> Result<()> 
         if out.status.success() {
             deleted = true;
         } else {
-            workflow::relay(&out);
+            steps::relay(&out);
             output::warn(format!(
                 "'{branch}' was kept (Git's reason is above); delete it later with: git hotfix cleanup {branch}"
             ));
@@ -718,79 +566,14 @@ fn conflict(state: &State) -> Error {
         .hint("or put every branch back where it was: git hotfix finish --abort")
 }
 
-/// Adds what is done and the ways out to an error that stopped the steps.
-fn way_out(err: Error, state: &State) -> Error {
-    let merged: Vec<String> = [&state.main, &state.development]
-        .iter()
-        .filter(|t| t.now.as_deref().is_some_and(|now| now != t.start))
-        .map(|t| format!("'{}'", t.branch))
-        .collect();
-    let done = if merged.is_empty() {
-        "no merge made yet".to_owned()
-    } else if state.next == Step::Tidy && state.push {
-        format!("merged into {} and pushed already", merged.join(" and "))
-    } else {
-        format!("merged into {} already", merged.join(" and "))
-    };
-    let err = err
-        .hint(format!("stopped while {}: {done}", state.next.describe(state)))
-        .hint("once that is fixed, go on: git hotfix finish --continue");
-    if state.next == Step::Tidy && state.push {
-        err
-    } else {
-        err.hint("or put every branch back where it was: git hotfix finish --abort")
-    }
-}
-
 /// `git switch`, as an error (Git's message relayed) when it fails; a failed switch leaves
-/// the files as they were (see [`workflow::switch`]).
+/// the files as they were (see [`steps::switch`]).
 fn switch(args: &[&str]) -> Result<()> {
-    if workflow::switch(args)? {
+    if steps::switch(args)? {
         return Ok(());
     }
     Err(Error::env(format!(
         "`git switch {}` failed (Git's message is above); the files are as they were",
         args.join(" ")
     )))
-}
-
-fn parse(ctx: &Context, hex: &str) -> Result<ObjectId> {
-    ctx.repo.parse_id(hex).ok_or_else(|| {
-        Error::env(format!("the saved finish state holds '{hex}', which is not an object id"))
-    })
-}
-
-fn load(path: &Path) -> Result<Option<State>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::env(format!("cannot read {}: {e}", path.display()))),
-    };
-    let unreadable = |why: String| {
-        Error::env(format!(
-            "{} is not a finish state this version understands: {why}",
-            path.display()
-        ))
-        .hint(format!("if no finish is under way, delete it: rm {}", path.display()))
-    };
-    let state: State = serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
-    if state.version != STATE_VERSION {
-        return Err(unreadable(format!("version {}", state.version)));
-    }
-    Ok(Some(state))
-}
-
-/// Writes the state through a temporary file, so that a crash never leaves half a file.
-fn save(path: &Path, state: &State) -> Result<()> {
-    let io = |e: std::io::Error| Error::env(format!("cannot write {}: {e}", path.display()));
-    let text = serde_json::to_string_pretty(state)
-        .map_err(|e| Error::env(format!("cannot record the finish state: {e}")))?;
-    let temp: PathBuf = path.with_extension("json.tmp");
-    std::fs::write(&temp, text + "\n").map_err(io)?;
-    std::fs::rename(&temp, path).map_err(io)
-}
-
-fn remove(path: &Path) -> Result<()> {
-    std::fs::remove_file(path)
-        .map_err(|e| Error::env(format!("cannot remove {}: {e}", path.display())))
 }

@@ -1,0 +1,95 @@
+//! What every command and hook opens first: the repository, the team's configuration, and
+//! main and development as the checks see them.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::policy::Trunks;
+use crate::policy::backmerge::Hotfix;
+use crate::repo::Repo;
+use gix::ObjectId;
+
+/// The open repository and the team's configuration: what almost every command starts from.
+pub struct Context {
+    pub repo: Repo,
+    pub config: Config,
+}
+
+impl Context {
+    pub fn open() -> Result<Self> {
+        let repo = Repo::discover()?;
+        let config = repo.load_config()?;
+        Ok(Self { repo, config })
+    }
+
+    /// main and development as the checks see them (remote-tracking first). main must exist.
+    pub fn trunks(&self) -> Result<Trunks<'_, ObjectId>> {
+        let remote = &self.config.remote;
+        let find = |branch: &str| self.repo.trunk(&self.config, branch);
+        self.trunks_found(find(&self.config.main)?, find(&self.config.development)?, || {
+            Error::env(format!(
+                "branch '{}' was found neither on {remote} nor locally",
+                self.config.main
+            ))
+            .hint(format!(
+                "fetch it (git fetch {remote}), or set the name in .githotfix.toml (key `main`)"
+            ))
+        })
+    }
+
+    /// main and development as a Git server sees them: its own branches (pre-receive). On a
+    /// server without main yet, `creating_main` (the main a push creates) stands in for it.
+    pub fn local_trunks(&self, creating_main: Option<ObjectId>) -> Result<Trunks<'_, ObjectId>> {
+        let own = |branch: &str| self.repo.resolve_ref(&format!("refs/heads/{branch}"));
+        let main = own(&self.config.main)?.or(creating_main);
+        self.trunks_found(main, own(&self.config.development)?, || {
+            Error::env(format!("this repository has no branch '{}'", self.config.main)).hint(
+                format!(
+                    "push '{}' first, or set the name with: git config hotfix.main <branch>",
+                    self.config.main
+                ),
+            )
+        })
+    }
+
+    fn trunks_found(
+        &self,
+        main: Option<ObjectId>,
+        development: Option<ObjectId>,
+        missing: impl FnOnce() -> Error,
+    ) -> Result<Trunks<'_, ObjectId>> {
+        Ok(Trunks {
+            main: main.ok_or_else(missing)?,
+            main_name: &self.config.main,
+            development,
+            development_name: &self.config.development,
+        })
+    }
+
+    /// Every hotfix branch known here, local and remote-tracking, by short name
+    /// (`hotfix/x`, `origin/hotfix/x`).
+    pub fn hotfix_branches(&self) -> Result<Vec<Hotfix<ObjectId>>> {
+        let prefix = self.config.prefix();
+        let mut found = Vec::new();
+        for namespace in ["refs/heads/".to_owned(), format!("refs/remotes/{}/", self.config.remote)]
+        {
+            let listing = if prefix.ends_with('/') {
+                self.repo.refs_with_prefix(&format!("{namespace}{prefix}"))?
+            } else {
+                // A prefix like `hotfix-` is not a directory: list the namespace and filter.
+                self.repo.refs_with_prefix(&namespace)?
+            };
+            for (name, tip) in listing {
+                let short = name
+                    .strip_prefix("refs/heads/")
+                    .or_else(|| name.strip_prefix("refs/remotes/"))
+                    .unwrap_or(&name);
+                let branch =
+                    short.strip_prefix(&format!("{}/", self.config.remote)).unwrap_or(short);
+                if branch.starts_with(prefix) {
+                    found.push(Hotfix { name: short.to_owned(), tip });
+                }
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,3 @@
+//! The code host behind the remote: what its URLs say.
+
+pub mod url;

@@ -1,0 +1,311 @@
+//! The walk machinery behind [`Graph`]'s ancestry questions: the commit-graph (opened once),
+//! generation numbers (from the graph, else computed and remembered), one revision graph
+//! shared by every merge-base question of a run, and an ancestry walk continued from one
+//! question to the next.
+
+use super::{Repo, fail, leak};
+use crate::error::{Error, Result};
+use crate::policy::Graph;
+use gix::ObjectId;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+/// Commits (parents, generation, date) loaded by ancestry questions, with merge-base flags.
+pub(super) type RevisionGraph =
+    gix::revwalk::Graph<'static, 'static, gix::revwalk::graph::Commit<MergeBaseFlags>>;
+type MergeBaseFlags = gix::revision::plumbing::merge_base::Flags;
+
+/// The commits reachable from `tip` found so far, by a walk that stops at a generation level.
+pub(super) struct Reach {
+    tip: ObjectId,
+    /// Every reachable commit at this level or above has had its parents read (`None`: none).
+    floor: Option<u64>,
+    /// Reached so far, `tip` included.
+    seen: HashSet<Node>,
+    /// Reached, below the floor, parents not read yet.
+    below: Vec<Node>,
+}
+
+/// What reaches a commit, in [`Repo::paint`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Paint {
+    Shown,
+    Hidden,
+    Both,
+}
+
+/// A commit as an ancestry walk holds it: by position in the commit-graph, which gives its
+/// parents' positions without a search by id, or by id when it is newer than the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Node {
+    InGraph(gix::commitgraph::Position),
+    Outside(ObjectId),
+}
+
+/// A commit-graph entry that cannot be read.
+pub(super) fn broken_graph(e: impl std::fmt::Display) -> Error {
+    Error::env(format!("cannot read the commit-graph: {e}"))
+}
+
+impl Repo {
+    /// gix's merge bases of `a` and `b`: every best common ancestor, and maybe more.
+    pub(super) fn merge_base_candidates(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
+        let bases = self
+            .with_revisions(|revisions| self.inner.merge_bases_many_with_graph(a, &[b], revisions))
+            .map_err(fail("cannot compute merge bases"))?;
+        Ok(bases.into_iter().map(|id| id.detach()).collect())
+    }
+
+    /// The commit-graph, unless the clone is shallow: there, as in Git, a graph written before
+    /// history was cut would give the boundary commits parents that are not here.
+    pub(super) fn graph_cache(&self) -> Option<&'static gix::commitgraph::Graph> {
+        *self.commit_graph.get_or_init(|| {
+            if self.is_shallow() {
+                return None;
+            }
+            self.inner.commit_graph_if_enabled().ok().flatten().map(leak)
+        })
+    }
+
+    /// As Git does, a shallow clone's boundary commits have no parents.
+    pub(super) fn is_shallow_boundary(&self, id: ObjectId) -> bool {
+        let shallow = self.shallow.get_or_init(|| {
+            let found = self.inner.shallow_commits().ok().flatten();
+            let mut ids: Vec<ObjectId> = found.iter().flat_map(|c| c.iter().copied()).collect();
+            ids.sort_unstable();
+            ids
+        });
+        shallow.binary_search(&id).is_ok()
+    }
+
+    /// Runs `question` on the run's revision graph. Every merge-base question resets the flags
+    /// of all the commits it holds, so it keeps only what recent questions read: enough for the
+    /// questions of one check, which ask about the same recent history.
+    fn with_revisions<T>(&self, question: impl FnOnce(&mut RevisionGraph) -> T) -> T {
+        const KEPT: usize = 4096;
+        let mut slot = self.revisions.borrow_mut();
+        if slot.as_ref().is_some_and(|graph| graph.len() > KEPT) {
+            *slot = None; // not `clear()`: that keeps the capacity, which every reset walks
+        }
+        let graph = slot.get_or_insert_with(|| {
+            gix::revwalk::Graph::new(self.inner.objects.clone(), self.graph_cache())
+        });
+        question(graph)
+    }
+
+    /// A commit's generation (a root is 1, any other commit one more than its highest parent):
+    /// from the commit-graph, else computed down to commits it covers (or to the roots) and
+    /// remembered. Visiting commits by decreasing generation visits every commit after all its
+    /// descendants, which commit dates do not promise once a clock was wrong.
+    fn generation(&self, id: ObjectId) -> Result<u32> {
+        let mut memo = self.generations.borrow_mut();
+        let known = |memo: &HashMap<ObjectId, u32>, id: ObjectId| {
+            let graph = self.graph_cache().and_then(|g| g.commit_by_id(id)).map(|c| c.generation());
+            graph.filter(|&g| g > 0).or_else(|| memo.get(&id).copied())
+        };
+        let mut stack = vec![id];
+        while let Some(&commit) = stack.last() {
+            if known(&memo, commit).is_some() {
+                stack.pop();
+                continue;
+            }
+            let (mut generation, mut ready) = (1, true);
+            for parent in self.parents(commit)? {
+                match known(&memo, parent) {
+                    Some(g) => generation = generation.max(g.saturating_add(1)),
+                    None => {
+                        stack.push(parent);
+                        ready = false;
+                    }
+                }
+            }
+            if ready {
+                memo.insert(commit, generation);
+                stack.pop();
+            }
+        }
+        Ok(known(&memo, id).expect("computed above"))
+    }
+
+    /// The commits that `paint` leaves with `wanted`: `Paint::Both` for where a walk from
+    /// `include` must stop, `Paint::Shown` for `git rev-list include --not exclude` (in no
+    /// particular order).
+    pub(super) fn painted<C: FromIterator<ObjectId>>(
+        &self,
+        include: &[ObjectId],
+        exclude: &[ObjectId],
+        wanted: Paint,
+    ) -> Result<C> {
+        let paint = self.paint(include, exclude)?;
+        Ok(paint.into_iter().filter(|&(_, p)| p == wanted).map(|(id, _)| id).collect())
+    }
+
+    /// Paints what `include` and `exclude` reach, down to where `include` reaches nothing new:
+    /// every commit only `include` reaches ends up `Shown`; the commits both reach where a
+    /// walk from `include` stops, `Both`. Both sides are painted down in generation order, so
+    /// that every commit has all its paint when visited (gix's hidden walk goes by date and
+    /// lets excluded commits through when a clock was wrong), and only while some commit
+    /// painted from `include` alone may still turn out to be reachable from `exclude`.
+    fn paint(
+        &self,
+        include: &[ObjectId],
+        exclude: &[ObjectId],
+    ) -> Result<HashMap<ObjectId, Paint>> {
+        const SHOWN: u8 = 1;
+        const HIDDEN: u8 = 2;
+        let mut paint: HashMap<ObjectId, u8> = HashMap::new();
+        let mut queue = BinaryHeap::new();
+        let mut shown_only = 0usize; // queued commits painted from `include` alone
+        let mut pending: Vec<(ObjectId, u8)> = include.iter().map(|&id| (id, SHOWN)).collect();
+        pending.extend(exclude.iter().map(|&id| (id, HIDDEN)));
+        loop {
+            // A commit gets paint only from its children, which are all visited before it.
+            for (id, flags) in pending.drain(..) {
+                let old = paint.get(&id).copied().unwrap_or(0);
+                let new = old | flags;
+                if new == old {
+                    continue;
+                }
+                paint.insert(id, new);
+                if old == 0 {
+                    queue.push((self.generation(id)?, id));
+                }
+                if new == SHOWN {
+                    shown_only += 1;
+                } else if old == SHOWN {
+                    shown_only = shown_only.saturating_sub(1);
+                }
+            }
+            if shown_only == 0 {
+                break;
+            }
+            let Some((_, id)) = queue.pop() else { break };
+            let flags = paint[&id];
+            if flags == SHOWN {
+                shown_only = shown_only.saturating_sub(1);
+            }
+            pending.extend(self.parents(id)?.into_iter().map(|p| (p, flags)));
+        }
+        Ok(paint
+            .into_iter()
+            .map(|(id, flags)| {
+                let paint = match flags {
+                    SHOWN => Paint::Shown,
+                    HIDDEN => Paint::Hidden,
+                    _ => Paint::Both,
+                };
+                (id, paint)
+            })
+            .collect())
+    }
+
+    /// Whether `ancestor` is reachable from `descendant` ([`Graph::is_ancestor`]).
+    pub(super) fn reaches(&self, descendant: ObjectId, ancestor: ObjectId) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        let Some(graph) = self.graph_cache() else {
+            // The ancestor is among the merge bases exactly when it is an ancestor; it need
+            // not come first, as gix may also keep a redundant base when dates are skewed.
+            return Ok(self.merge_base_candidates(ancestor, descendant)?.contains(&ancestor));
+        };
+        // A reachability walk pruned by generation numbers, as Git does: nothing with a
+        // generation below the ancestor's can lead to it. An ancestor missing from the
+        // commit-graph is newer than it, and the graph is closed under parents: then only
+        // commits missing from it (level MAX) can lead to the ancestor. The walk is kept for
+        // the next question about the same descendant, which continues it further down.
+        let node = |id| graph.lookup(id).map_or(Node::Outside(id), Node::InGraph);
+        let target = node(ancestor);
+        let wanted = match target {
+            Node::InGraph(position) => u64::from(graph.commit_at(position).generation()),
+            Node::Outside(_) => u64::MAX,
+        };
+        let mut slot = self.reach.borrow_mut();
+        let reach = match slot.take() {
+            Some(reach) if reach.tip == descendant => slot.insert(reach),
+            _ => {
+                let start = node(descendant);
+                slot.insert(Reach {
+                    tip: descendant,
+                    floor: None,
+                    seen: HashSet::from([start]),
+                    below: vec![start],
+                })
+            }
+        };
+        if reach.floor.is_none_or(|floor| wanted < floor) {
+            let mut next = std::mem::take(&mut reach.below);
+            while let Some(at) = next.pop() {
+                match at {
+                    Node::InGraph(position) => {
+                        let commit = graph.commit_at(position);
+                        if u64::from(commit.generation()) < wanted {
+                            reach.below.push(at);
+                            continue;
+                        }
+                        for parent in commit.iter_parents() {
+                            let parent = Node::InGraph(parent.map_err(broken_graph)?);
+                            if reach.seen.insert(parent) {
+                                next.push(parent);
+                            }
+                        }
+                    }
+                    Node::Outside(id) => {
+                        for parent in self.parents(id)? {
+                            let parent = node(parent);
+                            if reach.seen.insert(parent) {
+                                next.push(parent);
+                            }
+                        }
+                    }
+                }
+            }
+            reach.floor = Some(wanted);
+        }
+        Ok(reach.seen.contains(&target))
+    }
+
+    /// The `candidates` reachable from `tip` ([`Graph::ancestors_among`]).
+    pub(super) fn reached_among(
+        &self,
+        tip: ObjectId,
+        candidates: &[ObjectId],
+    ) -> Result<HashSet<ObjectId>> {
+        let mut wanted: HashSet<ObjectId> = candidates.iter().copied().collect();
+        let mut found = HashSet::new();
+        if let Some(graph) = self.graph_cache() {
+            // One ancestry walk, continued: the deepest question first reads everything the
+            // others need.
+            let mut by_depth: Vec<_> = wanted.into_iter().collect();
+            by_depth.sort_by_key(|id| graph.commit_by_id(id).map_or(u32::MAX, |c| c.generation()));
+            for id in by_depth {
+                if self.is_ancestor(id, tip)? {
+                    found.insert(id);
+                }
+            }
+            return Ok(found);
+        }
+        // Without generation numbers, asked one by one, each question stops early; one walk
+        // from `tip` reads everything down to the oldest candidate (to the root when one is
+        // not an ancestor), so it pays only for many questions.
+        const ONE_BY_ONE: usize = 4;
+        if wanted.len() <= ONE_BY_ONE {
+            for id in wanted {
+                if self.is_ancestor(id, tip)? {
+                    found.insert(id);
+                }
+            }
+            return Ok(found);
+        }
+        let walk = self.inner.rev_walk([tip]).all().map_err(fail("cannot walk history"))?;
+        for info in walk {
+            let id = info.map_err(fail("cannot walk history"))?.id;
+            if wanted.remove(&id) {
+                found.insert(id);
+                if wanted.is_empty() {
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    }
+}
