@@ -28,6 +28,28 @@ pub struct Config {
     pub max_files: u64,
     pub max_lines: u64,
     pub enforce_size: bool,
+    /// The code host of a self-hosted instance, which its URL cannot tell.
+    pub host: Option<HostKind>,
+    /// Whether `merge` asks for an approval by someone with write access.
+    pub review: Review,
+    /// Who `publish --pr` asks for a review: user logins and `org/team` slugs.
+    pub reviewers: Vec<String>,
+}
+
+/// A code host the tool talks to through its command-line client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostKind {
+    GitHub,
+    GitLab,
+}
+
+/// The review a pull request needs before `merge` merges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    /// An approval of the current head by someone with write, maintain or admin permission.
+    Write,
+    /// None (a solo project).
+    None,
 }
 
 impl Config {
@@ -48,6 +70,9 @@ struct File {
     max_files: Option<Spanned<u64>>,
     max_lines: Option<Spanned<u64>>,
     enforce_size: Option<Spanned<bool>>,
+    host: Option<Spanned<String>>,
+    review: Option<Spanned<String>>,
+    reviewers: Option<Spanned<Vec<String>>>,
 }
 
 /// Where the file's text came from, for messages.
@@ -98,6 +123,37 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
     let max_files = keys.number("max_files", "maxFiles", file.max_files, 10)?;
     let max_lines = keys.number("max_lines", "maxLines", file.max_lines, 200)?;
     let enforce_size = keys.boolean("enforce_size", "enforceSize", file.enforce_size, false)?;
+    let host = match keys.string("host", "host", file.host, "")?.as_str() {
+        "" => None,
+        "github" => Some(HostKind::GitHub),
+        "gitlab" => Some(HostKind::GitLab),
+        other => {
+            return Err(keys.bad(
+                "host",
+                "host",
+                &format!("'{other}' is not \"github\" or \"gitlab\""),
+            ));
+        }
+    };
+    let review = match keys.string("review", "review", file.review, "write")?.as_str() {
+        "write" => Review::Write,
+        "none" => Review::None,
+        other => {
+            return Err(keys.bad(
+                "review",
+                "review",
+                &format!("'{other}' is not \"write\" or \"none\""),
+            ));
+        }
+    };
+    let reviewers = keys.list("reviewers", "reviewers", file.reviewers)?;
+    if let Some(bad) = reviewers.iter().find(|r| !is_reviewer(r)) {
+        return Err(keys.bad(
+            "reviewers",
+            "reviewers",
+            &format!("'{bad}' is neither a user login nor an org/team slug"),
+        ));
+    }
 
     for (key, git_key, value) in
         [("main", "main", &main), ("development", "development", &development)]
@@ -155,7 +211,23 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
         max_files,
         max_lines,
         enforce_size,
+        host,
+        review,
+        reviewers,
     })
+}
+
+/// A GitHub login (`alice`) or team slug (`acme/team-leads`): letters, digits, `-` and `_`.
+fn is_reviewer(name: &str) -> bool {
+    let word = |w: &str| {
+        !w.is_empty()
+            && !w.starts_with('-')
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    match name.split_once('/') {
+        Some((org, team)) => word(org) && word(team),
+        None => word(name),
+    }
 }
 
 /// Resolves each key: Git config first, then the file, then the default; and remembers where a
@@ -203,6 +275,24 @@ impl<G: GitConfig> Keys<'_, G> {
             }),
             None => Ok(file.unwrap_or(default)),
         }
+    }
+
+    /// A list: an array in the file; in Git config, words separated by commas or spaces.
+    fn list(
+        &mut self,
+        key: &'static str,
+        git_key: &str,
+        file: Option<Spanned<Vec<String>>>,
+    ) -> Result<Vec<String>> {
+        let file = self.file_value(key, file);
+        Ok(match self.git_value(git_key) {
+            Some(raw) => raw
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            None => file.unwrap_or_default(),
+        })
     }
 
     fn boolean(

@@ -5,6 +5,52 @@
 /// `https://user:token@host/…` and `https://token@host/…` become `https://***@host/…`. SSH user
 /// names (`git@`) are not secrets and stay, unless a password follows them.
 pub fn redact(text: &str) -> String {
+    redact_tokens(&redact_urls(text))
+}
+
+/// The environment variables the host tools read a token from: their values never reach the
+/// screen, whatever a tool printed.
+const TOKEN_VARS: &[&str] = &[
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+    "GITLAB_TOKEN",
+    "GLAB_TOKEN",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+/// How the hosts' tokens begin (GitHub's `ghp_`, `github_pat_`…, GitLab's `glpat-`).
+const TOKEN_PREFIXES: &[&str] =
+    &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-"];
+
+/// Words that look like a host's token, and the values of the token variables, replaced.
+fn redact_tokens(text: &str) -> String {
+    let mut out = text.to_owned();
+    for var in TOKEN_VARS {
+        if let Ok(value) = std::env::var(var)
+            && value.len() >= 8
+        {
+            out = out.replace(&value, "***");
+        }
+    }
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut redacted = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(start) = TOKEN_PREFIXES.iter().filter_map(|p| rest.find(p)).min() {
+        let at_word_start = !rest[..start].chars().next_back().is_some_and(word);
+        let end = start + rest[start..].find(|c: char| !word(c)).unwrap_or(rest.len() - start);
+        redacted.push_str(&rest[..start]);
+        redacted.push_str(if at_word_start { "***" } else { &rest[start..end] });
+        rest = &rest[end..];
+    }
+    redacted.push_str(rest);
+    redacted
+}
+
+/// Credentials in URLs: `https://user:token@host/…` keeps only the host.
+fn redact_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for (pos, _) in text.match_indices("://") {
@@ -41,6 +87,14 @@ mod tests {
         assert_eq!(redact("https://u:pa'ss@host/x"), "https://***@host/x");
         assert_eq!(redact("'https://'tok@github.com/a/b'"), "'https://***@github.com/a/b'");
         assert_eq!(redact("x://https://u:pw@h/r"), "x://https://***@h/r");
+    }
+
+    #[test]
+    fn host_tokens_never_survive_redaction() {
+        assert_eq!(redact("gh: Bad credentials for ghp_abc123XYZ"), "gh: Bad credentials for ***");
+        assert_eq!(redact("token=github_pat_11AB_cd, next"), "token=***, next");
+        assert_eq!(redact("glpat-xyz-123 failed"), "*** failed");
+        assert_eq!(redact("the word sighp_x stays"), "the word sighp_x stays");
     }
 
     #[test]

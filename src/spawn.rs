@@ -45,6 +45,13 @@ pub fn executable() -> Result<&'static Path> {
     })
 }
 
+/// Finds `program` on `PATH`; `install` says how to get it when it is missing.
+pub fn find(program: &str, install: &str) -> Result<PathBuf> {
+    which::which(program).map_err(|_| {
+        Error::env(format!("`{program}` was not found on PATH")).hint(install.to_owned())
+    })
+}
+
 /// One run of another program: its argv, extra environment, standard input and time limit.
 /// Standard output and error are captured.
 pub struct Call<'a> {
@@ -70,6 +77,17 @@ impl<'a> Call<'a> {
 
     pub fn args<S: AsRef<OsStr>>(mut self, args: &[S]) -> Self {
         self.args.extend(args.iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        self.env.push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self
+    }
+
+    /// The program is killed, and the call fails, when it runs longer than `limit`.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = Some(limit);
         self
     }
 
@@ -223,6 +241,15 @@ impl Git {
         self.call(args)?.run()
     }
 
+    /// Runs and captures, whatever the exit status, stopped after `limit` (an error then): for
+    /// talking to a remote on the side, where Git must never wait at the terminal for a password.
+    pub fn output_within<S: AsRef<OsStr>>(&self, args: &[S], limit: Duration) -> Result<Output> {
+        let mut call = self.call(args)?;
+        call.timeout = Some(limit);
+        call.env.push(("GIT_TERMINAL_PROMPT".into(), "0".into()));
+        call.run()
+    }
+
     /// True when the command exits 0; its output is discarded.
     pub fn succeeds<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<bool> {
         Ok(self.output(args)?.status.success())
@@ -303,16 +330,6 @@ impl Git {
             .filter_map(|l| l.split_once(' ').map(|(p, c)| (p.to_owned(), c.trim().to_owned())))
             .collect())
     }
-}
-
-/// Runs another program (`gh`) with the user's terminal attached, returning whether it
-/// succeeded. Kept here so that every process this tool starts is started in one place.
-pub fn run_program<S: AsRef<OsStr>>(program: &Path, args: &[S]) -> Result<bool> {
-    let status = Command::new(program)
-        .args(args)
-        .status()
-        .map_err(|e| Error::env(format!("could not run {}: {e}", program.display())))?;
-    Ok(status.success())
 }
 
 /// Reads `N files changed, N insertions(+), N deletions(-)`.

@@ -12,25 +12,6 @@ fn upstream(t: &TestRepo) -> String {
     t.git(&["rev-parse", "--abbrev-ref", "@{upstream}"])
 }
 
-/// A directory holding a `gh` stand-in that records its arguments (NUL-separated) in `argv`.
-fn fake_gh(t: &TestRepo) -> (PathBuf, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = t.tmp.path().join("fake-bin");
-    std::fs::create_dir_all(&dir).unwrap();
-    let argv = t.tmp.path().join("gh-argv");
-    let script = dir.join("gh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nprintf '%s\\0' \"$@\" > '{}'\necho https://github.com/acme/app/pull/7\n",
-            argv.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    (dir, argv)
-}
-
 /// A directory with only `git` in it, so that `PATH` can be made free of `gh`.
 fn only_git(t: &TestRepo) -> PathBuf {
     let git = std::env::var("PATH")
@@ -141,41 +122,6 @@ fn dry_run_pushes_nothing() {
     t.hotfix(&["publish", "--dry-run"]).ok().stdout_has(&["would push 'hotfix/cache'"]);
     assert_eq!(t.origin_rev("refs/heads/hotfix/cache"), None);
     assert_eq!(t.git_run(&["rev-parse", "--abbrev-ref", "@{upstream}"]).code, 128);
-}
-
-#[test]
-fn pr_creates_the_pull_request_with_gh() {
-    let t = TestRepo::new();
-    remote_looks_like(&t, "git@github.com:acme/app.git");
-    let tip = t.hotfix_branch("login-timeout", "main", "src/app.txt", "fixed\n");
-    let (dir, argv_file) = fake_gh(&t);
-
-    let path = t.path_with(&dir);
-    t.hotfix_with_stdin(&t.work, &["publish", "--pr"], "", &[("PATH", &path)])
-        .ok()
-        .stdout_has(&["https://github.com/acme/app/pull/7"]);
-    assert_eq!(t.origin_rev("refs/heads/hotfix/login-timeout"), Some(tip.clone()));
-
-    let recorded = std::fs::read_to_string(&argv_file).unwrap();
-    let argv: Vec<&str> = recorded.trim_end_matches('\0').split('\0').collect();
-    assert_eq!(
-        argv[..8],
-        [
-            "pr",
-            "create",
-            "--base",
-            "main",
-            "--head",
-            "hotfix/login-timeout",
-            "--title",
-            "Fix login-timeout"
-        ]
-    );
-    assert_eq!(argv[8], "--body");
-    let body = argv[9];
-    assert!(body.contains(&format!("- {} Fix login-timeout", &tip[..7])), "{body}");
-    assert!(body.contains("- [ ] ") && body.contains("merge commit"), "{body}");
-    assert_eq!(argv[10..], ["--repo", "github.com/acme/app"]);
 }
 
 #[test]

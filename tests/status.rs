@@ -223,14 +223,11 @@ fn manual_items_work_for_names_with_dots() {
     let t = TestRepo::new();
     t.hotfix(&["start", "bump to v1.2.3"]).ok();
     t.hotfix(&["check", "confirmed-in-production"]).ok();
-    assert_eq!(
-        t.git(&[
-            "config",
-            "--get",
-            "hotfix-checklist.hotfix/bump-to-v1.2.3.confirmed-in-production"
-        ]),
-        "true"
-    );
+    // Kept in the notes of the blob that holds the branch name, and on origin.
+    let blob = t.git_with_stdin(&t.work, &["hash-object", "--stdin"], "hotfix/bump-to-v1.2.3\n");
+    let note = t.git(&["notes", "--ref=hotfix", "show", blob.ok().stdout.trim()]);
+    assert!(note.starts_with("confirmed-in-production mark "), "{note}");
+    assert_eq!(t.origin_rev("refs/notes/hotfix"), Some(t.git(&["rev-parse", "refs/notes/hotfix"])));
     let r = status(&t, &[]);
     assert_eq!(state(&r, "confirmed-in-production"), "done");
     assert_eq!(state(&r, "tested-locally"), "todo");

@@ -5,11 +5,11 @@
 use crate::config::GitConfig;
 use crate::error::{Error, Result};
 use crate::hooks::install::{
-    BACKUP_SUFFIX, CLIENT_HOOKS, Hook, Installed, SERVER_HOOKS, Uninstalled, ensure_writable, shim,
+    BACKUP_SUFFIX, CLIENT_HOOKS, Hook, Installed, SERVER_HOOKS, Uninstalled, ensure_writable,
+    hooks_dir, shim,
 };
 use crate::output::{Paint, paint_out, say};
 use crate::repo::Repo;
-use crate::spawn::Git;
 use std::path::{Path, PathBuf};
 
 /// Install the hook shims into this repository's hooks directory
@@ -141,19 +141,6 @@ pub fn run_uninstall(_args: &UninstallArgs) -> Result<()> {
 }
 
 /// The directory Git runs this repository's hooks from.
-fn hooks_dir() -> Result<PathBuf> {
-    let out = Git::here().run(&["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
-    let dir = PathBuf::from(out.trim_end_matches(['\n', '\r']));
-    if dir == Path::new("/dev/null") {
-        return Err(Error::env(
-            "core.hooksPath is /dev/null: Git runs no hooks at all in this repository",
-        )
-        .hint("let Git run hooks again: git config --unset core.hooksPath")
-        .hint("see where it is set: git config --show-origin core.hooksPath"));
-    }
-    Ok(dir)
-}
-
 /// Whether `dir` belongs to this repository: under its Git dir or its work tree.
 fn is_inside(dir: &Path, repo: &Repo) -> bool {
     is_under(dir, &repo.common_dir()) || repo.workdir().is_some_and(|w| is_under(dir, &w))

@@ -2,6 +2,7 @@
 
 use crate::context::Context;
 use crate::error::Result;
+use crate::hotfix::marks;
 use crate::hotfix::state::{self, Facts, Located, Stage};
 use crate::output;
 use serde::Serialize;
@@ -26,6 +27,8 @@ struct Entry {
 
 pub fn run(args: &ListArgs) -> Result<()> {
     let ctx = Context::open()?;
+    // Kept fresh for the `status` of any of them; offline, says so.
+    marks::sync(&ctx);
     let branches = state::known_branches(&ctx)?;
     let mut entries = Vec::new();
     if !branches.is_empty() {

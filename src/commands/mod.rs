@@ -3,10 +3,12 @@
 pub mod check;
 pub mod cleanup;
 pub mod completions;
+pub mod doctor;
 pub mod finish;
 pub mod init;
 pub mod install;
 pub mod list;
+pub mod merge;
 pub mod publish;
 pub mod start;
 pub mod status;
@@ -26,6 +28,8 @@ pub enum Command {
     Finish(finish::FinishArgs),
     Cleanup(cleanup::CleanupArgs),
     Verify(verify::VerifyArgs),
+    Merge(merge::MergeArgs),
+    Doctor(doctor::DoctorArgs),
     Install(install::InstallArgs),
     Uninstall(install::UninstallArgs),
     Init(init::InitArgs),
@@ -51,6 +55,8 @@ pub fn run(command: Command, app: fn() -> clap::Command) -> Result<()> {
         Command::Finish(args) => finish::run(&args),
         Command::Cleanup(args) => cleanup::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Merge(args) => merge::run(&args),
+        Command::Doctor(args) => doctor::run(&args),
         Command::Install(args) => install::run(&args),
         Command::Uninstall(args) => install::run_uninstall(&args),
         Command::Init(args) => init::run(&args),

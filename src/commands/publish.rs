@@ -2,16 +2,18 @@
 //! and point at (or, with `gh`, create) the pull request into the branch the process says is
 //! next: main first, development once main has it.
 
-use crate::config::Config;
+use crate::config::HostKind;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::host::github::GitHub;
 use crate::host::url::{Forge, Project};
 use crate::hotfix::checks;
+use crate::hotfix::state::Target;
 use crate::hotfix::steps;
 use crate::output::{self, note, say};
 use crate::policy::{Graph, Rule, Violation};
 use crate::redact::redact;
-use crate::spawn::{self, Git};
+use crate::spawn::Git;
 use gix::ObjectId;
 
 /// Push the current hotfix branch and open its pull request
@@ -27,33 +29,6 @@ pub struct PublishArgs {
     /// Show what would be done (the checks still run) and change nothing
     #[arg(long)]
     dry_run: bool,
-}
-
-/// The two places a hotfix's pull request can go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Main,
-    Development,
-}
-
-impl Target {
-    /// `--to` accepts the roles (`main`, `development`) and the configured branch names.
-    fn parse(given: &str, config: &Config) -> Result<Self> {
-        if given == config.main {
-            Ok(Self::Main)
-        } else if given == config.development {
-            Ok(Self::Development)
-        } else if given == "main" {
-            Ok(Self::Main)
-        } else if given == "development" {
-            Ok(Self::Development)
-        } else {
-            Err(Error::env(format!(
-                "--to takes '{}' or '{}', not '{given}'",
-                config.main, config.development
-            )))
-        }
-    }
 }
 
 pub fn run(args: &PublishArgs) -> Result<()> {
@@ -136,7 +111,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         .hint("fix what Git reported, then run git hotfix publish again"));
     }
 
-    let project = project_of(&url, &remote);
+    let project = project_of(&url, &remote, ctx.config.host);
     if args.pr {
         let request = Request { branch: &branch, tip, base, base_tip, target };
         return create_with_gh(&ctx, &request, project.as_ref(), args.dry_run);
@@ -161,10 +136,10 @@ pub fn run(args: &PublishArgs) -> Result<()> {
 
 /// The project on a known code host: from the URL as configured, else as Git rewrites it
 /// (`url.<base>.insteadOf` shorthands such as `gh:owner/repo`).
-fn project_of(url: &str, remote: &str) -> Option<Project> {
-    Project::from_url(url).or_else(|| {
+fn project_of(url: &str, remote: &str, hosted: Option<HostKind>) -> Option<Project> {
+    Project::from_url_on(url, hosted).or_else(|| {
         let rewritten = Git::here().run(&["remote", "get-url", "--", remote]).ok()?;
-        Project::from_url(rewritten.trim())
+        Project::from_url_on(rewritten.trim(), hosted)
     })
 }
 
@@ -192,7 +167,8 @@ struct Request<'a> {
     target: Target,
 }
 
-/// `--pr`: `gh pr create` with a title and a body that carries the commits and the checklist.
+/// `--pr`: creates the pull request through GitHub's REST API (`gh api`), with a title and a
+/// body that carries the commits and the checklist, and asks the configured reviewers.
 fn create_with_gh(
     ctx: &Context,
     request: &Request<'_>,
@@ -205,37 +181,50 @@ fn create_with_gh(
         Some(a) => format!("open it in the browser: {a}"),
         None => format!("open a pull request from '{branch}' into '{base}' on your code host"),
     };
-    if let Some(p) = project.filter(|p| p.forge != Forge::GitHub) {
+    let Some(project) = project.filter(|p| p.forge == Forge::GitHub) else {
+        let on = project.map_or("an unknown host".to_owned(), |p| p.forge_name().to_owned());
         return Err(Error::env(format!(
-            "--pr creates pull requests on GitHub (with gh); {} is on {}",
-            p.path,
-            p.forge_name()
+            "--pr creates pull requests on GitHub (with gh); this remote is on {on}"
         ))
         .hint(open_it(&address)));
-    }
-    let Ok(gh) = which::which("gh") else {
-        return Err(Error::env(
-            "`gh` (GitHub's command line tool) was not found on PATH, so no pull request was created",
-        )
-        .hint(open_it(&address))
-        .hint("or install gh (https://cli.github.com) and run: gh auth login"));
     };
+    let gh = GitHub::new(&project.host, &project.path).map_err(|e| e.hint(open_it(&address)))?;
     let (title, body) = pull_request_text(ctx, request)?;
-    let mut argv =
-        vec!["pr", "create", "--base", base, "--head", branch, "--title", &title, "--body", &body];
-    let repo_arg = project.map(|p| format!("{}/{}", p.host, p.path));
-    if let Some(repo) = &repo_arg {
-        argv.extend(["--repo", repo.as_str()]);
-    }
     if dry_run {
-        say(format!("would run: gh pr create --base {base} --head {branch} --title {title:?}"));
+        say(format!(
+            "would run: {} (title {title:?})",
+            gh.shown("POST", &format!("repos/{}/pulls", gh.repo))
+        ));
         return Ok(());
     }
-    if !spawn::run_program(&gh, &argv)? {
-        return Err(
-            Error::env("`gh pr create` failed (its message is above)").hint(open_it(&address))
-        );
+    let pull = match gh.open_pulls(branch, base)?.into_iter().next() {
+        Some(existing) => {
+            note(format!(
+                "pull request #{} from '{branch}' into '{base}' is already open",
+                existing.number
+            ));
+            existing
+        }
+        None => {
+            gh.create_pull(branch, base, &title, &body).map_err(|e| e.hint(open_it(&address)))?
+        }
+    };
+    say(&pull.html_url);
+    let (teams, users): (Vec<&str>, Vec<&str>) =
+        ctx.config.reviewers.iter().map(String::as_str).partition(|r| r.contains('/'));
+    if !users.is_empty() || !teams.is_empty() {
+        let slugs: Vec<&str> =
+            teams.iter().filter_map(|t| t.split_once('/').map(|(_, slug)| slug)).collect();
+        match gh.request_reviewers(pull.number, &users, &slugs) {
+            Ok(()) => note(format!("review requested from {}", ctx.config.reviewers.join(", "))),
+            Err(e) => output::warn(format!(
+                "the pull request is open, but asking {} for a review failed: {}",
+                ctx.config.reviewers.join(", "),
+                e.message
+            )),
+        }
     }
+    note(format!("when it is approved: git hotfix merge {branch} --to {base}"));
     note(merge_reminder(ctx, target));
     Ok(())
 }

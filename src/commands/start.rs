@@ -69,6 +69,7 @@ pub fn run(args: &StartArgs) -> Result<()> {
     if let Err(e) = marks::record_start(&branch, main.base) {
         output::warn(format!("could not record where {branch} starts: {}", e.message));
     }
+    marks::restart(&ctx, &branch, !args.no_fetch);
     if let Some(local) = main.local.filter(|&l| l != main.base && main.from_remote) {
         fast_forward_main(&ctx, &git, ctx.repo.short(local));
     }
@@ -206,7 +207,8 @@ fn refuse_leaving_commits_behind(ctx: &Context) -> Result<()> {
 }
 
 /// Fetches main, and the remote's hotfix branches so that a name already taken there (or a
-/// hotfix someone else has open) is seen; `--prune` drops the ones deleted there.
+/// hotfix someone else has open) is seen; `--prune` drops the ones deleted there. The team's
+/// checklist marks come along, for a name an earlier hotfix had.
 fn fetch(ctx: &Context, git: &Git, branch: &str) -> Result<()> {
     let cfg = &ctx.config;
     let (remote, main, prefix) = (&cfg.remote, &cfg.main, cfg.prefix());
@@ -228,6 +230,7 @@ fn fetch(ctx: &Context, git: &Git, branch: &str) -> Result<()> {
         remote.as_str(),
         &format!("+refs/heads/{main}:refs/remotes/{remote}/{main}"),
         &format!("+refs/heads/{prefix}*:refs/remotes/{remote}/{prefix}*"),
+        &marks::refspec(remote),
     ])?;
     if !out.status.success() {
         return Err(Error::env(format!(
@@ -303,7 +306,7 @@ fn next_steps(cfg: &Config, branch: &str) -> String {
 }
 
 /// Two hotfixes in flight at once usually means two people on one incident, or a branch
-/// nobody cleaned up: say so, with their stages.
+/// nobody cleaned up: say so, with their stages and who started them.
 fn warn_about_other_hotfixes(ctx: &Context, branch: &str) -> Result<()> {
     let others: Vec<_> =
         state::known_branches(ctx)?.into_iter().filter(|(name, _)| name != branch).collect();
@@ -311,11 +314,14 @@ fn warn_about_other_hotfixes(ctx: &Context, branch: &str) -> Result<()> {
         return Ok(());
     }
     let trunks = ctx.trunks()?;
+    let tips: Vec<ObjectId> = others.iter().filter_map(|(_, refs)| refs.tip()).collect();
+    let mut who = state::started_by(ctx, trunks.main, &tips)?.into_iter();
     let mut lines = Vec::new();
     for (name, refs) in others {
         let Some(found) = Located::branch(&name, refs) else { continue };
         let stage = Facts::gather(ctx, &trunks, found)?.stage();
-        lines.push(format!("  {name} ({})", stage.label(&ctx.config)));
+        let by = who.next().unwrap_or_default();
+        lines.push(format!("  {name} ({}) started by {by}", stage.label(&ctx.config)));
     }
     output::warn(format!(
         "other hotfix branches are open; make sure you are not duplicating work:\n{}",

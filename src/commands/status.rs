@@ -7,8 +7,8 @@
 use crate::context::Context;
 use crate::error::Result;
 use crate::hotfix::checks;
-use crate::hotfix::marks::{self, ManualItem};
-use crate::hotfix::state::{Facts, Landing, Stage, TipSource, locate, target};
+use crate::hotfix::marks::{self, Checklist, ManualItem, Person, Source, Sync};
+use crate::hotfix::state::{self, Facts, Landing, Stage, TipSource, locate, target};
 use crate::output::{self, Paint};
 use crate::policy::size::{self, Limits};
 use crate::policy::{CommitRef, Graph, Trunks, Violation, ancestry};
@@ -29,9 +29,18 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     let ctx = Context::open()?;
     let branch = target(&ctx, args.branch.as_deref())?;
     let found = locate(&ctx, &branch)?;
+    let synced = marks::sync(&ctx);
+    if synced != Sync::NoRemote && marks::pending(&ctx)? {
+        output::note(format!(
+            "checklist marks made here are not on {} yet; share them: {}",
+            ctx.config.remote,
+            marks::share_command(&ctx)
+        ));
+    }
+    let checklist = Checklist::load(&ctx, &branch)?;
     let trunks = ctx.trunks()?;
     let facts = Facts::gather(&ctx, &trunks, found)?;
-    let report = Report::build(&ctx, &trunks, &facts)?;
+    let report = Report::build(&ctx, &trunks, &facts, &checklist)?;
     if args.json {
         output::json(&report);
     } else {
@@ -60,6 +69,20 @@ pub struct Item {
     /// Ticked by hand with `git hotfix check`.
     pub manual: bool,
     pub detail: String,
+    /// Who marked a manual item (`null` when unmarked, or marked by an earlier version).
+    pub marked_by: Option<Person>,
+    /// When, as `YYYY-MM-DDTHH:MM:SSZ`.
+    pub marked_at: Option<String>,
+    /// Where the mark was found: `shared` (the remote has it), `local` (this clone only) or
+    /// `config` (this clone's Git config, by an earlier version).
+    pub mark_source: Option<Source>,
+}
+
+/// Another hotfix open on the remote.
+#[derive(Debug, Serialize)]
+pub struct Other {
+    pub branch: String,
+    pub started_by: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,19 +98,28 @@ pub struct Report {
     pub stage: Stage,
     #[serde(skip)]
     stage_label: String,
+    #[serde(skip)]
+    remote_name: String,
     pub tip: Commit,
     pub local: Option<String>,
     pub remote: Option<String>,
     /// How the tip was found once the branch is gone: `branch`, `recorded`, or `merge <id>`.
     pub tip_from: String,
     pub items: Vec<Item>,
+    /// The other hotfix branches on the remote, and who started them.
+    pub others: Vec<Other>,
 }
 
 impl Report {
-    pub fn build(ctx: &Context, trunks: &Trunks<'_, ObjectId>, facts: &Facts) -> Result<Self> {
+    pub fn build(
+        ctx: &Context,
+        trunks: &Trunks<'_, ObjectId>,
+        facts: &Facts,
+        checklist: &Checklist,
+    ) -> Result<Self> {
         let (cfg, found) = (&ctx.config, &facts.found);
         let (main, dev) = (&cfg.main, &cfg.development);
-        let manual = |item: ManualItem| manual_item(ctx, &found.branch, item);
+        let manual = |item: ManualItem| manual_item(ctx, checklist, &found.branch, item);
         let items = vec![
             manual(ManualItem::ConfirmedInProduction),
             derived("name", "Named for the process (R1)".into(), name_state(ctx, facts)),
@@ -115,6 +147,7 @@ impl Report {
             branch: found.branch.clone(),
             stage,
             stage_label: stage.label(cfg),
+            remote_name: cfg.remote.clone(),
             tip: Commit { id: found.tip.to_string(), subject: ctx.repo.subject(found.tip)? },
             local: found.refs.local.map(|id| id.to_string()),
             remote: found.refs.remote.map(|id| id.to_string()),
@@ -124,6 +157,7 @@ impl Report {
                 TipSource::Merge(m) => format!("merge {m}"),
             },
             items,
+            others: others(ctx, trunks, &found.branch)?,
         })
     }
 
@@ -148,28 +182,86 @@ impl Report {
             let line = format!("{mark} {:<width$}  {}", item.title, item.detail);
             output::say(line.trim_end());
         }
+        if !self.others.is_empty() {
+            output::say(format!("Other hotfixes on {}:", self.remote_name));
+            for other in &self.others {
+                output::say(format!("  {}  started by {}", other.branch, other.started_by));
+            }
+        }
     }
+}
+
+/// The other hotfix branches on the remote (as last fetched), with who started each.
+fn others(ctx: &Context, trunks: &Trunks<'_, ObjectId>, branch: &str) -> Result<Vec<Other>> {
+    let found: Vec<(String, ObjectId)> = state::known_branches(ctx)?
+        .into_iter()
+        .filter(|(name, _)| name != branch)
+        .filter_map(|(name, refs)| Some((name, refs.remote?)))
+        .collect();
+    let tips: Vec<ObjectId> = found.iter().map(|(_, tip)| *tip).collect();
+    let who = state::started_by(ctx, trunks.main, &tips)?;
+    Ok(found
+        .into_iter()
+        .zip(who)
+        .map(|((branch, _), started_by)| Other { branch, started_by })
+        .collect())
 }
 
 /// A checklist line's state and what it says.
 type Line = (State, String);
 
 fn derived(id: &'static str, title: String, (state, detail): Line) -> Item {
-    Item { id, title, state, manual: false, detail }
+    Item {
+        id,
+        title,
+        state,
+        manual: false,
+        detail,
+        marked_by: None,
+        marked_at: None,
+        mark_source: None,
+    }
 }
 
-fn manual_item(ctx: &Context, branch: &str, item: ManualItem) -> Item {
-    let marked = marks::is_marked(&ctx.repo, branch, item);
+fn manual_item(ctx: &Context, checklist: &Checklist, branch: &str, item: ManualItem) -> Item {
+    let (id, title) = (item.id(), item.title().to_owned());
+    let Some(marked) = checklist.marked(item) else {
+        let detail = format!("when done: git hotfix check {id} {branch}");
+        let (marked_by, marked_at, mark_source) = (None, None, None);
+        return Item {
+            id,
+            title,
+            state: State::Todo,
+            manual: true,
+            detail,
+            marked_by,
+            marked_at,
+            mark_source,
+        };
+    };
+    let mut detail = match (&marked.by, marked.at) {
+        (Some(who), Some(at)) => format!("marked by {} on {}", who.name, marks::date(at)),
+        (Some(who), None) => format!("marked by {}", who.name),
+        (None, _) => "marked".to_owned(),
+    };
+    let remote = &ctx.config.remote;
+    match marked.source {
+        Source::Shared => {}
+        Source::Local if ctx.repo.remote_url(remote).is_none() => {}
+        Source::Local => detail.push_str(&format!(" (not on {remote} yet)")),
+        Source::Config => detail.push_str(&format!(
+            " (in this clone's Git config only; share it: git hotfix check {id} {branch})"
+        )),
+    }
     Item {
-        id: item.id(),
-        title: item.title().to_owned(),
-        state: if marked { State::Done } else { State::Todo },
+        id,
+        title,
+        state: State::Done,
         manual: true,
-        detail: if marked {
-            "marked".to_owned()
-        } else {
-            format!("when done: git hotfix check {} {branch}", item.id())
-        },
+        detail,
+        marked_by: marked.by,
+        marked_at: marked.at.map(marks::timestamp),
+        mark_source: Some(marked.source),
     }
 }
 

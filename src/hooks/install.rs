@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::output::sh_quote;
+use crate::spawn::Git;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -190,6 +191,67 @@ impl Hook {
             }
         }
     }
+}
+
+/// Where Git looks for hooks: `core.hooksPath`, or the common Git dir's `hooks` (so linked
+/// worktrees share it).
+pub fn hooks_dir() -> Result<PathBuf> {
+    let out = Git::here().run(&["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
+    let dir = PathBuf::from(out.trim_end_matches(['\n', '\r']));
+    if dir == Path::new("/dev/null") {
+        return Err(Error::env(
+            "core.hooksPath is /dev/null: Git runs no hooks at all in this repository",
+        )
+        .hint("let Git run hooks again: git config --unset core.hooksPath")
+        .hint("see where it is set: git config --show-origin core.hooksPath"));
+    }
+    Ok(dir)
+}
+
+/// What `doctor` finds of one hook.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Our shim, executable, pointing at an executable binary; a chained hook runs too.
+    Working,
+    Missing,
+    /// A hook that is not ours, with no shim chained to it.
+    Foreign,
+    NotExecutable,
+    /// The binary the shim names is gone (it then falls back to `git-hotfix` on PATH).
+    BinaryMissing(PathBuf),
+    /// The hook kept from before is there but cannot run.
+    ChainBroken(PathBuf),
+}
+
+impl Hook {
+    pub fn health(&self) -> Health {
+        let (content, executable) = match self.current() {
+            Current::Missing => return Health::Missing,
+            Current::Foreign => return Health::Foreign,
+            Current::Ours { content, executable } => (content, executable),
+        };
+        if !executable {
+            return Health::NotExecutable;
+        }
+        let text = String::from_utf8_lossy(&content);
+        let binary = text.lines().find_map(|l| l.strip_prefix("GIT_HOTFIX=")).map(sh_unquote);
+        if let Some(binary) = binary.filter(|b| !is_executable_file(Path::new(b))) {
+            return Health::BinaryMissing(binary.into());
+        }
+        if std::fs::symlink_metadata(&self.backup).is_ok() && !is_executable_file(&self.backup) {
+            return Health::ChainBroken(self.backup.clone());
+        }
+        Health::Working
+    }
+}
+
+fn is_executable_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && is_executable(&m))
+}
+
+/// The inverse of [`sh_quote`] for one single-quoted word.
+fn sh_unquote(word: &str) -> String {
+    word.trim().trim_matches('\'').replace("'\\''", "'")
 }
 
 /// `path` with the first of `.1`, `.2`, … appended that names nothing yet.

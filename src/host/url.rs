@@ -1,6 +1,8 @@
 //! The code host behind a remote URL, and the web address that opens a pull request there.
 //! Pure string work, so that every URL form people write is unit-tested.
 
+use crate::config::HostKind;
+
 /// The code hosts whose "new pull request" address is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Forge {
@@ -13,8 +15,9 @@ pub enum Forge {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     pub forge: Forge,
-    /// The web host (`github.com`), whatever host the SSH URL used (`ssh.github.com`).
-    pub host: &'static str,
+    /// The web host (`github.com`), whatever host the SSH URL used (`ssh.github.com`); for
+    /// a self-hosted instance, the host of its URL.
+    pub host: String,
     /// `owner/repo`, or `group/subgroup/repo` on GitLab; no `.git`.
     pub path: String,
 }
@@ -23,16 +26,24 @@ impl Project {
     /// The repository named by a remote URL in any form Git accepts for these hosts
     /// (`https://`, `ssh://`, scp-like `git@host:owner/repo`), or `None` for other hosts and
     /// for local paths.
-    pub fn from_url(url: &str) -> Option<Self> {
+    /// A host it does not know is taken as `hosted` (the team's self-hosted GitHub or GitLab,
+    /// named in the configuration).
+    pub fn from_url_on(url: &str, hosted: Option<HostKind>) -> Option<Self> {
         let (host, path) = split_url(url.trim())?;
-        let (forge, web_host) = match host.to_ascii_lowercase().as_str() {
+        let host = host.to_ascii_lowercase();
+        let (forge, web_host) = match host.as_str() {
             "github.com" | "www.github.com" | "ssh.github.com" => (Forge::GitHub, "github.com"),
             "gitlab.com" | "www.gitlab.com" | "altssh.gitlab.com" => (Forge::GitLab, "gitlab.com"),
             "bitbucket.org" | "www.bitbucket.org" | "altssh.bitbucket.org" => {
                 (Forge::Bitbucket, "bitbucket.org")
             }
-            _ => return None,
+            _ => match hosted {
+                Some(HostKind::GitHub) => (Forge::GitHub, host.as_str()),
+                Some(HostKind::GitLab) => (Forge::GitLab, host.as_str()),
+                None => return None,
+            },
         };
+        let web_host = web_host.to_owned();
         let path = path.trim_matches('/');
         let path = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
         let segments: Vec<&str> = path.split('/').collect();
@@ -56,7 +67,7 @@ impl Project {
 
     /// The page that opens a pull (merge) request from `head` into `base`.
     pub fn pull_request_url(&self, base: &str, head: &str) -> String {
-        let (host, path) = (self.host, &self.path);
+        let (host, path) = (&self.host, &self.path);
         match self.forge {
             Forge::GitHub => format!(
                 "https://{host}/{path}/compare/{}...{}?expand=1",
@@ -120,7 +131,7 @@ mod tests {
     use super::*;
 
     fn project(url: &str) -> Option<(Forge, String)> {
-        Project::from_url(url).map(|p| (p.forge, p.path))
+        Project::from_url_on(url, None).map(|p| (p.forge, p.path))
     }
 
     #[test]
@@ -202,17 +213,17 @@ mod tests {
 
     #[test]
     fn pull_request_addresses() {
-        let gh = Project::from_url("git@github.com:acme/app.git").unwrap();
+        let gh = Project::from_url_on("git@github.com:acme/app.git", None).unwrap();
         assert_eq!(
             gh.pull_request_url("main", "hotfix/login-timeout"),
             "https://github.com/acme/app/compare/main...hotfix/login-timeout?expand=1"
         );
-        let gl = Project::from_url("https://gitlab.com/acme/platform/app.git").unwrap();
+        let gl = Project::from_url_on("https://gitlab.com/acme/platform/app.git", None).unwrap();
         assert_eq!(
             gl.pull_request_url("development", "hotfix/x"),
             "https://gitlab.com/acme/platform/app/-/merge_requests/new?merge_request[source_branch]=hotfix/x&merge_request[target_branch]=development"
         );
-        let bb = Project::from_url("git@bitbucket.org:acme/app.git").unwrap();
+        let bb = Project::from_url_on("git@bitbucket.org:acme/app.git", None).unwrap();
         assert_eq!(
             bb.pull_request_url("main", "hotfix/x"),
             "https://bitbucket.org/acme/app/pull-requests/new?source=hotfix/x&dest=main"
@@ -221,7 +232,7 @@ mod tests {
 
     #[test]
     fn branch_names_with_url_syntax_are_encoded() {
-        let gh = Project::from_url("https://github.com/acme/app").unwrap();
+        let gh = Project::from_url_on("https://github.com/acme/app", None).unwrap();
         assert_eq!(
             gh.pull_request_url("main", "hotfix/a#b&c%d+e"),
             "https://github.com/acme/app/compare/main...hotfix/a%23b%26c%25d%2Be?expand=1"
@@ -344,7 +355,7 @@ mod fuzz {
 
         #[test]
         fn never_panics(text in text()) {
-            let _ = Project::from_url(&text);
+            let _ = Project::from_url_on(&text, None);
             let _ = redact(&text);
         }
 
@@ -353,7 +364,7 @@ mod fuzz {
             (forge, url, path) in project()
                 .prop_flat_map(|(forge, host, path)| (Just(forge), url(host, path.clone()), Just(path)))
         ) {
-            let project = Project::from_url(&url);
+            let project = Project::from_url_on(&url, None);
             prop_assert_eq!(project.map(|p| (p.forge, p.path)), Some((forge, path)), "{:?}", url);
         }
 

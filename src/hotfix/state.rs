@@ -9,14 +9,42 @@ use crate::hotfix::{marks, steps};
 use crate::policy::message::merged_branch;
 use crate::policy::{Diff, Graph, Trunks};
 use crate::repo::Head;
+use crate::spawn::Git;
 use gix::ObjectId;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How far back main's first-parent line is searched for the merge of a deleted branch.
 const MERGE_SEARCH: usize = 1000;
 /// How many recent commits of a long-lived branch are compared with a hotfix to spot copies.
 const COPY_SCAN: usize = 300;
+
+/// The two places a hotfix's pull request can go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Main,
+    Development,
+}
+
+impl Target {
+    /// `--to` accepts the roles (`main`, `development`) and the configured branch names.
+    pub fn parse(given: &str, config: &Config) -> Result<Self> {
+        if given == config.main {
+            Ok(Self::Main)
+        } else if given == config.development {
+            Ok(Self::Development)
+        } else if given == "main" {
+            Ok(Self::Main)
+        } else if given == "development" {
+            Ok(Self::Development)
+        } else {
+            Err(Error::env(format!(
+                "--to takes '{}' or '{}', not '{given}'",
+                config.main, config.development
+            )))
+        }
+    }
+}
 
 /// A hotfix branch's refs in this repository.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -114,6 +142,38 @@ pub fn known_branches(ctx: &Context) -> Result<BTreeMap<String, Refs>> {
         }
     }
     Ok(found)
+}
+
+/// Who started each hotfix whose tip is in `tips`: the author of its oldest commit not on
+/// `main`, or the committer of its tip when it has no commit of its own. One `git` for all.
+pub fn started_by(ctx: &Context, main: ObjectId, tips: &[ObjectId]) -> Result<Vec<String>> {
+    let mut asked = Vec::new();
+    for &tip in tips {
+        let own = ctx.repo.commits(&[tip], &[main], false)?;
+        asked.push(own.last().map_or((tip, false), |&oldest| (oldest, true)));
+    }
+    if asked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = vec!["log", "--no-walk=unsorted", "--no-notes", "--format=%H%x00%an%x00%cn"];
+    let ids: Vec<String> = asked.iter().map(|(id, _)| id.to_string()).collect();
+    args.extend(ids.iter().map(String::as_str));
+    let text = Git::here().run(&args)?;
+    let names: HashMap<&str, (&str, &str)> = text
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\0');
+            Some((fields.next()?, (fields.next()?, fields.next()?)))
+        })
+        .collect();
+    Ok(ids
+        .iter()
+        .zip(&asked)
+        .map(|(id, &(_, author))| match names.get(id.as_str()) {
+            Some(&(a, c)) => (if author { a } else { c }).to_owned(),
+            None => "(unknown)".to_owned(),
+        })
+        .collect())
 }
 
 /// Finds `branch` and its tip: its refs, else the tip recorded before it was deleted, else the

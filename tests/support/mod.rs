@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod github;
+
 use std::cell::Cell;
 use std::ffi::OsStr;
 use std::fmt;
