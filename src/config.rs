@@ -230,6 +230,16 @@ fn is_reviewer(name: &str) -> bool {
     }
 }
 
+/// A Git config boolean as Git reads it (`yes`, `on`, `1`, …; empty is false); `None` when
+/// it is not one.
+pub fn git_bool(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Some(true),
+        "false" | "no" | "off" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
 /// Resolves each key: Git config first, then the file, then the default; and remembers where a
 /// value came from so that an error names it.
 struct Keys<'a, G> {
@@ -304,11 +314,8 @@ impl<G: GitConfig> Keys<'_, G> {
     ) -> Result<bool> {
         let file = self.file_value(key, file);
         match self.git_value(git_key) {
-            Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
-                "true" | "yes" | "on" | "1" => Ok(true),
-                "false" | "no" | "off" | "0" | "" => Ok(false),
-                _ => Err(self.bad(key, git_key, &format!("'{raw}' is not a boolean"))),
-            },
+            Some(raw) => git_bool(&raw)
+                .ok_or_else(|| self.bad(key, git_key, &format!("'{raw}' is not a boolean"))),
             None => Ok(file.unwrap_or(default)),
         }
     }

@@ -3,9 +3,11 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::host::url::Project;
 use crate::policy::Trunks;
 use crate::policy::backmerge::Hotfix;
 use crate::repo::Repo;
+use crate::spawn::Git;
 use gix::ObjectId;
 
 /// The open repository and the team's configuration: what almost every command starts from.
@@ -91,5 +93,16 @@ impl Context {
             }
         }
         Ok(found)
+    }
+
+    /// The repository on a known code host behind the remote: from its URL as configured, else
+    /// as Git rewrites it (`url.<base>.insteadOf` shorthands such as `gh:owner/repo`).
+    pub fn project(&self) -> Option<Project> {
+        let (remote, hosted) = (&self.config.remote, self.config.host);
+        let url = self.repo.remote_url(remote)?;
+        Project::from_url_on(&url, hosted).or_else(|| {
+            let rewritten = Git::here().run(&["remote", "get-url", "--", remote]).ok()?;
+            Project::from_url_on(rewritten.trim(), hosted)
+        })
     }
 }

@@ -311,6 +311,15 @@ impl Repo {
         Ok(commit.time().map_err(fail("cannot read commit"))?.seconds)
     }
 
+    /// The names of `id`'s author and committer.
+    pub fn people(&self, id: ObjectId) -> Result<(String, String)> {
+        let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
+        let name = |sig: std::result::Result<gix::actor::SignatureRef<'_>, _>| {
+            sig.map(|s| s.name.to_str_lossy().into_owned()).map_err(fail("cannot read commit"))
+        };
+        Ok((name(commit.author())?, name(commit.committer())?))
+    }
+
     /// `git rev-list --first-parent tip --not hidden`, newest first, each commit with its
     /// committer time, read as it is consumed: for lines too long to hold in memory
     /// (development's, after years of merges).

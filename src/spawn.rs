@@ -97,7 +97,7 @@ impl<'a> Call<'a> {
     }
 
     /// The program and its arguments as a person would type them, credentials redacted.
-    pub fn shown(&self) -> String {
+    fn shown(&self) -> String {
         let name = self.program.file_name().unwrap_or(self.program.as_os_str());
         let words: Vec<_> = std::iter::once(name)
             .chain(self.args.iter().map(OsString::as_os_str))
@@ -106,25 +106,42 @@ impl<'a> Call<'a> {
         redact(&words.join(" "))
     }
 
-    /// Runs it to the end (or to its time limit), whatever its exit status. Standard error
-    /// comes back redacted.
-    pub fn run(self) -> Result<Output> {
-        let shown = self.shown();
-        let spawn_err = |e: std::io::Error| Error::env(format!("could not run `{shown}`: {e}"));
+    /// The process to start: program, arguments, environment and directory.
+    fn command(&self) -> Command {
         let mut command = Command::new(self.program);
-        command
-            .args(&self.args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(if self.input.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        command.args(&self.args).envs(self.env.iter().map(|(k, v)| (k, v)));
         if let Some(dir) = self.dir {
             command.current_dir(dir);
             for var in REPOSITORY_VARS {
                 command.env_remove(var);
             }
         }
-        let mut child = command.spawn().map_err(spawn_err)?;
+        command
+    }
+
+    fn spawn_error(&self) -> impl Fn(std::io::Error) -> Error + use<> {
+        let shown = self.shown();
+        move |e| Error::env(format!("could not run `{shown}`: {e}"))
+    }
+
+    /// Runs it with the user's terminal attached (progress, editors, hooks' messages),
+    /// returning whether it succeeded.
+    pub fn attached(self) -> Result<bool> {
+        Ok(self.command().status().map_err(self.spawn_error())?.success())
+    }
+
+    /// Runs it to the end (or to its time limit), whatever its exit status. Standard error
+    /// comes back redacted.
+    pub fn run(self) -> Result<Output> {
+        let shown = self.shown();
+        let spawn_err = self.spawn_error();
+        let mut child = self
+            .command()
+            .stdin(if self.input.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(&spawn_err)?;
         let writer = match (child.stdin.take(), self.input) {
             (Some(mut stdin), Some(input)) => {
                 Some(std::thread::spawn(move || stdin.write_all(&input)))
@@ -132,11 +149,11 @@ impl<'a> Call<'a> {
             _ => None,
         };
         let finished = match self.timeout {
-            None => Some(child.wait_with_output().map_err(spawn_err)?),
+            None => Some(child.wait_with_output().map_err(&spawn_err)?),
             Some(limit) => {
                 let stdout = drain(child.stdout.take());
                 let stderr = drain(child.stderr.take());
-                let status = wait_at_most(&mut child, limit).map_err(spawn_err)?;
+                let status = wait_at_most(&mut child, limit).map_err(&spawn_err)?;
                 let (stdout, stderr) =
                     (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
                 status.map(|status| Output { status, stdout, stderr })
@@ -214,19 +231,6 @@ impl Git {
         })
     }
 
-    /// For what must run with the user's terminal attached (editors, progress).
-    fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Command> {
-        let mut cmd = Command::new(executable()?);
-        if let Some(dir) = &self.dir {
-            cmd.current_dir(dir);
-            for var in REPOSITORY_VARS {
-                cmd.env_remove(var);
-            }
-        }
-        cmd.args(args);
-        Ok(cmd)
-    }
-
     /// Runs and captures; a non-zero exit is an error carrying Git's own message.
     pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String> {
         let out = self.output(args)?;
@@ -244,10 +248,7 @@ impl Git {
     /// Runs and captures, whatever the exit status, stopped after `limit` (an error then): for
     /// talking to a remote on the side, where Git must never wait at the terminal for a password.
     pub fn output_within<S: AsRef<OsStr>>(&self, args: &[S], limit: Duration) -> Result<Output> {
-        let mut call = self.call(args)?;
-        call.timeout = Some(limit);
-        call.env.push(("GIT_TERMINAL_PROMPT".into(), "0".into()));
-        call.run()
+        self.call(args)?.timeout(limit).env("GIT_TERMINAL_PROMPT", "0").run()
     }
 
     /// True when the command exits 0; its output is discarded.
@@ -258,11 +259,7 @@ impl Git {
     /// Runs with the user's terminal attached (progress, editors, hooks' messages), returning
     /// whether it succeeded.
     pub fn interactive<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<bool> {
-        let status = self
-            .command(args)?
-            .status()
-            .map_err(|e| Error::env(format!("could not run git: {e}")))?;
-        Ok(status.success())
+        self.call(args)?.attached()
     }
 
     /// Runs with `input` on stdin and captures stdout; a non-zero exit is an error.
@@ -287,14 +284,8 @@ impl Git {
     pub fn patch_ids(&self, lines: &str) -> Result<Vec<(String, String)>> {
         let spawn_err = |e: std::io::Error| Error::env(format!("could not run git: {e}"));
         let mut diff = self
-            .command(&[
-                "diff-tree",
-                "--stdin",
-                "-p",
-                "--no-color",
-                "--no-ext-diff",
-                "--no-textconv",
-            ])?
+            .call(&["diff-tree", "--stdin", "-p", "--no-color", "--no-ext-diff", "--no-textconv"])?
+            .command()
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -302,7 +293,8 @@ impl Git {
             .map_err(spawn_err)?;
         let diff_out = diff.stdout.take().expect("piped");
         let patch = self
-            .command(&["patch-id", "--stable"])?
+            .call(&["patch-id", "--stable"])?
+            .command()
             .stdin(diff_out)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

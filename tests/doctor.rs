@@ -219,16 +219,7 @@ fn without_gh_the_host_checks_are_skipped() {
     let repo = TestRepo::new();
     repo.install_hooks();
     let gh = GitHub::start(&repo, json!({}));
-    // A PATH with git and git-hotfix but no gh.
-    let bin = repo.tmp.path().join("bin-no-gh");
-    std::fs::create_dir_all(&bin).unwrap();
-    let git = String::from_utf8(
-        std::process::Command::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout,
-    )
-    .unwrap();
-    std::os::unix::fs::symlink(git.trim(), bin.join("git")).unwrap();
-    std::os::unix::fs::symlink(crate::support::BIN, bin.join("git-hotfix")).unwrap();
-    let path = bin.display().to_string();
+    let path = repo.path_without_gh();
     let run = repo.run_with("git", &repo.work, &["hotfix", "doctor"], &[("PATH", &path)]).ok();
     assert!(
         run.stdout.contains("skip  github") && run.stdout.contains("`gh` was not found"),
@@ -260,38 +251,70 @@ fn broken_config_and_missing_hooks_fail_locally() {
     );
 }
 
+/// A `glab` on PATH that logs its arguments to `glab.log` and answers `project` for the
+/// project and `protected` for its protected branches.
+fn fake_glab(repo: &TestRepo, project: Value, protected: Value) -> String {
+    let bin = repo.tmp.path().join("fake-glab");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!(
+        "#!/bin/sh\necho \"$@\" >> '{}'\ncase \"$*\" in\n  *protected_branches*) echo '{protected}' ;;\n  *) echo '{project}' ;;\nesac\n",
+        repo.tmp.path().join("glab.log").display()
+    );
+    std::fs::write(bin.join("glab"), script).unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(bin.join("glab")).status().unwrap();
+    repo.path_with(&bin)
+}
+
+/// `origin` as a project on a self-hosted GitLab.
+fn on_gitlab(repo: &TestRepo) {
+    let url = "https://gitlab.example.org/acme/web/shop.git";
+    repo.git(&["config", &format!("url.{}.insteadOf", repo.origin.display()), url]);
+    repo.git(&["remote", "set-url", "origin", url]);
+    repo.git(&["config", "hotfix.host", "gitlab"]);
+}
+
 #[test]
 fn gitlab_settings_through_glab() {
     let repo = TestRepo::new();
     repo.install_hooks();
-    let bin = repo.tmp.path().join("fake-glab");
-    std::fs::create_dir_all(&bin).unwrap();
-    let log = repo.tmp.path().join("glab.log");
-    let script = format!(
-        "#!/bin/sh\necho \"$@\" >> '{}'\ncase \"$*\" in\n  *protected_branches*) echo '[{{\"name\":\"main\",\"allow_force_push\":false}}]' ;;\n  *) echo '{{\"merge_method\":\"ff\",\"squash_option\":\"default_on\"}}' ;;\nesac\n",
-        log.display()
+    on_gitlab(&repo);
+    let path = fake_glab(
+        &repo,
+        json!({"merge_method": "ff", "squash_option": "default_on"}),
+        json!([{"name": "main", "allow_force_push": false}]),
     );
-    std::fs::write(bin.join("glab"), script).unwrap();
-    std::process::Command::new("chmod").arg("+x").arg(bin.join("glab")).status().unwrap();
-    let origin = repo.origin.to_str().unwrap();
-    repo.git(&[
-        "config",
-        &format!("url.{origin}.insteadOf"),
-        "https://gitlab.example.org/acme/web/shop.git",
-    ]);
-    repo.git(&["remote", "set-url", "origin", "https://gitlab.example.org/acme/web/shop.git"]);
-    repo.git(&["config", "hotfix.host", "gitlab"]);
-    let path = repo.path_with(&bin);
     let run = repo.run_with("git", &repo.work, &["hotfix", "doctor"], &[("PATH", &path)]).code(1);
     assert!(run.stdout.contains("fail  merge-method") && run.stdout.contains("'ff'"), "{run}");
     assert!(run.stdout.contains("fail  squash") && run.stdout.contains("default_on"), "{run}");
     assert!(run.stdout.contains("ok    main-protected"), "{run}");
     assert!(run.stdout.contains("warn  development-protected"), "{run}");
-    let calls = std::fs::read_to_string(&log).unwrap();
+    let calls = std::fs::read_to_string(repo.tmp.path().join("glab.log")).unwrap();
     assert!(
         calls.contains(
             "api --hostname gitlab.example.org --paginate -- projects/acme%2Fweb%2Fshop\n"
         ),
         "{calls}"
     );
+}
+
+#[test]
+fn gitlab_with_merge_commits_and_no_forced_squash_passes() {
+    let repo = TestRepo::new();
+    repo.install_hooks();
+    on_gitlab(&repo);
+    let path = fake_glab(
+        &repo,
+        json!({"merge_method": "merge", "squash_option": "default_off"}),
+        json!([{"name": "main", "allow_force_push": false},
+               {"name": "development", "allow_force_push": false}]),
+    );
+    let run = repo.run_with("git", &repo.work, &["hotfix", "doctor"], &[("PATH", &path)]).ok();
+    for line in [
+        "ok    merge-method",
+        "ok    squash",
+        "ok    main-protected",
+        "ok    development-protected",
+    ] {
+        assert!(run.stdout.contains(line), "lacks {line:?}\n{run}");
+    }
 }

@@ -18,6 +18,12 @@ fn published(settings: serde_json::Value) -> (TestRepo, GitHub, String) {
     (repo, gh, tip)
 }
 
+/// The parents of `branch`'s tip on origin.
+fn parents_on_origin(repo: &TestRepo, branch: &str) -> Vec<String> {
+    let out = repo.run_git(&repo.origin, &["rev-list", "--parents", "-n", "1", branch]).ok();
+    out.stdout.split_whitespace().skip(1).map(str::to_owned).collect()
+}
+
 #[test]
 fn publish_pr_opens_the_pull_request_and_asks_the_reviewers() {
     let repo = TestRepo::new();
@@ -56,12 +62,7 @@ fn merge_makes_a_merge_commit_of_the_checked_head_and_confirms_it() {
     let (repo, gh, tip) = published(json!({}));
     let old_main = repo.origin_rev("main").unwrap();
     let run = gh.hotfix(&repo, &["merge"]).ok();
-    let new_main = repo.origin_rev("main").unwrap();
-    let parents = repo
-        .run_git(&repo.origin, &["rev-parse", &format!("{new_main}^1"), &format!("{new_main}^2")])
-        .ok()
-        .stdout;
-    assert_eq!(parents, format!("{old_main}\n{tip}\n"), "{run}");
+    assert_eq!(parents_on_origin(&repo, "main"), [old_main, tip.clone()], "{run}");
     assert!(run.stdout.contains("a merge commit of 'hotfix/login-timeout'"), "{run}");
     assert!(run.stderr.contains("next: watch the deployment"), "{run}");
     // Pinned to the head it checked, with the merge method, and the branch kept.
@@ -135,6 +136,30 @@ fn refuses_without_a_pull_request_and_into_development_before_main() {
 }
 
 #[test]
+fn a_hotfix_cut_from_development_is_refused_and_one_from_main_merged() {
+    let repo = TestRepo::new();
+    let gh = GitHub::start(&repo, json!({}));
+    repo.git(&["config", "hotfix.review", "none"]);
+    repo.git(&["switch", "-q", "development"]);
+    repo.commit_file("feature.txt", "new\n", "Add a feature");
+    repo.git(&["push", "-q", "origin", "development"]);
+    // Cut from development: it carries the feature into main (R2).
+    repo.hotfix_branch("from-dev", "development", "src/app.txt", "fixed\n");
+    repo.git(&["push", "-q", "-u", "origin", "hotfix/from-dev"]);
+    gh.update(json!({"pulls": [{"number": 1, "title": "t", "head": "hotfix/from-dev", "base": "main", "draft": false, "state": "open", "user": "alice"}]}));
+    let before = repo.origin_rev("main");
+    gh.hotfix(&repo, &["merge", "hotfix/from-dev"]).code(1).stderr_has(&["R2", "was not merged"]);
+    assert_eq!(repo.origin_rev("main"), before);
+    assert!(gh.requests().iter().all(|r| r["method"] != "PUT"));
+    // The same fix cut from main merges.
+    repo.hotfix_branch("from-main", "main", "src/app.txt", "fixed\n");
+    repo.git(&["push", "-q", "-u", "origin", "hotfix/from-main"]);
+    gh.update(json!({"pulls": [{"number": 2, "title": "t", "head": "hotfix/from-main", "base": "main", "draft": false, "state": "open", "user": "alice"}]}));
+    gh.hotfix(&repo, &["merge", "hotfix/from-main"]).ok();
+    assert_eq!(parents_on_origin(&repo, "main")[1], repo.rev("hotfix/from-main"));
+}
+
+#[test]
 fn a_head_that_moves_between_the_check_and_the_merge_is_refused() {
     let (repo, gh, _) = published(json!({"faults": [
         {"method": "PUT", "path": "/repos/acme/shop/pulls/1/merge", "status": 409,
@@ -154,12 +179,7 @@ fn the_back_merge_into_development_after_main() {
     gh.update(json!({"reviews": {"2": [{"id": 9, "user": "bob", "state": "APPROVED", "commit_id": tip}]}}));
     let old_dev = repo.origin_rev("development").unwrap();
     let run = gh.hotfix(&repo, &["merge"]).ok();
-    let new_dev = repo.origin_rev("development").unwrap();
-    let parents = repo
-        .run_git(&repo.origin, &["rev-parse", &format!("{new_dev}^1"), &format!("{new_dev}^2")])
-        .ok()
-        .stdout;
-    assert_eq!(parents, format!("{old_dev}\n{tip}\n"), "{run}");
+    assert_eq!(parents_on_origin(&repo, "development"), [old_dev, tip], "{run}");
     assert!(run.stderr.contains("next: git hotfix cleanup hotfix/login-timeout"), "{run}");
 }
 

@@ -1,5 +1,4 @@
 use crate::support::TestRepo;
-use std::path::{Path, PathBuf};
 
 /// Makes `origin` look like `url` (what the tool reads to build the pull-request address) while
 /// Git still fetches from and pushes to the local bare repository, through `insteadOf`.
@@ -10,20 +9,6 @@ fn remote_looks_like(t: &TestRepo, url: &str) {
 
 fn upstream(t: &TestRepo) -> String {
     t.git(&["rev-parse", "--abbrev-ref", "@{upstream}"])
-}
-
-/// A directory with only `git` in it, so that `PATH` can be made free of `gh`.
-fn only_git(t: &TestRepo) -> PathBuf {
-    let git = std::env::var("PATH")
-        .unwrap()
-        .split(':')
-        .map(|d| Path::new(d).join("git"))
-        .find(|p| p.is_file())
-        .expect("git on PATH");
-    let dir = t.tmp.path().join("only-git");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::os::unix::fs::symlink(git, dir.join("git")).unwrap();
-    dir
 }
 
 #[test]
@@ -130,8 +115,8 @@ fn pr_without_gh_pushes_then_gives_the_address() {
     remote_looks_like(&t, "https://github.com/acme/app.git");
     let tip = t.hotfix_branch("cache", "main", "src/app.txt", "fixed\n");
 
-    let path = only_git(&t);
-    t.hotfix_with_stdin(&t.work, &["publish", "--pr"], "", &[("PATH", path.to_str().unwrap())])
+    let path = t.path_without_gh();
+    t.hotfix_with_stdin(&t.work, &["publish", "--pr"], "", &[("PATH", &path)])
         .code(2)
         .stderr_has(&["`gh`", "https://github.com/acme/app/compare/main...hotfix/cache?expand=1"]);
     assert_eq!(t.origin_rev("refs/heads/hotfix/cache"), Some(tip));

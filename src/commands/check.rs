@@ -66,7 +66,7 @@ pub fn run(args: &CheckArgs) -> Result<()> {
 /// ` (by Alice on 2026-12-03)`, as far as it is known.
 fn by(marked: &Marked) -> String {
     match (&marked.by, marked.at) {
-        (Some(who), Some(at)) => format!(" (by {} on {})", who.name, marks::date(at)),
+        (Some(who), Some(at)) => format!(" (by {} on {})", who.name, output::date(at)),
         (Some(who), None) => format!(" (by {})", who.name),
         _ => String::new(),
     }

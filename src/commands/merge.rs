@@ -6,8 +6,8 @@ use crate::config::Review;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::host::github::{GitHub, Pull};
-use crate::host::url::{Forge, Project};
-use crate::hotfix::state::{self, Target};
+use crate::host::url::Forge;
+use crate::hotfix::state::{self, Base, Target};
 use crate::hotfix::{checks, steps};
 use crate::output::{self, note, say};
 use crate::policy::{CommitRef, Graph};
@@ -34,16 +34,15 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     let ctx = Context::open()?;
     let branch = state::target(&ctx, args.branch.as_deref())?;
     let remote = ctx.config.remote.clone();
-    let project = ctx
-        .repo
-        .remote_url(&remote)
-        .and_then(|url| Project::from_url_on(&url, ctx.config.host))
-        .filter(|p| p.forge == Forge::GitHub)
-        .ok_or_else(|| {
-            Error::env(format!("{remote} is not on GitHub: git hotfix merge merges GitHub pull requests"))
-                .hint("for a GitHub Enterprise host, set host = \"github\" in .githotfix.toml")
-                .hint("elsewhere, merge on the host with a merge commit; git hotfix verify checks the result")
-        })?;
+    let project = ctx.project().filter(|p| p.forge == Forge::GitHub).ok_or_else(|| {
+        Error::env(format!(
+            "{remote} is not on GitHub: git hotfix merge merges GitHub pull requests"
+        ))
+        .hint("for a GitHub Enterprise host, set host = \"github\" in .githotfix.toml")
+        .hint(
+            "elsewhere, merge on the host with a merge commit; git hotfix verify checks the result",
+        )
+    })?;
     steps::fetch(&ctx, false)?;
     let tip =
         ctx.repo.resolve_ref(&format!("refs/remotes/{remote}/{branch}"))?.ok_or_else(|| {
@@ -51,22 +50,8 @@ pub fn run(args: &MergeArgs) -> Result<()> {
                 .hint("publish it and open its pull request: git hotfix publish --pr")
         })?;
     let trunks = ctx.trunks()?;
-    let in_main = ctx.repo.is_ancestor(tip, trunks.main)?;
-    let target = match &args.to {
-        Some(given) => Target::parse(given, &ctx.config)?,
-        None if in_main => Target::Development,
-        None => Target::Main,
-    };
-    let (base, base_tip) = match target {
-        Target::Main => (ctx.config.main.clone(), trunks.main),
-        Target::Development => {
-            let dev = ctx.config.development.clone();
-            let tip = trunks.development.ok_or_else(|| {
-                Error::env(format!("branch '{dev}' was found neither on {remote} nor locally"))
-            })?;
-            (dev, tip)
-        }
-    };
+    let Base { target, name: base, tip: base_tip, in_main } =
+        Base::choose(&ctx, &trunks, args.to.as_deref(), tip)?;
     if target == Target::Development && !in_main {
         return Err(Error::refused(format!(
             "'{branch}' goes into {base} only after {} has it (R8)",

@@ -2,13 +2,12 @@
 //! and point at (or, with `gh`, create) the pull request into the branch the process says is
 //! next: main first, development once main has it.
 
-use crate::config::HostKind;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::host::github::GitHub;
 use crate::host::url::{Forge, Project};
 use crate::hotfix::checks;
-use crate::hotfix::state::Target;
+use crate::hotfix::state::{Base, Target};
 use crate::hotfix::steps;
 use crate::output::{self, note, say};
 use crate::policy::{Graph, Rule, Violation};
@@ -51,27 +50,9 @@ pub fn run(args: &PublishArgs) -> Result<()> {
     }
 
     let trunks = ctx.trunks()?;
-    let in_main = ctx.repo.is_ancestor(tip, trunks.main)?;
-    let target = match &args.to {
-        Some(given) => Target::parse(given, &ctx.config)?,
-        None if in_main => Target::Development,
-        None => Target::Main,
-    };
-    let (base, base_tip) = match target {
-        Target::Main => (ctx.config.main.as_str(), trunks.main),
-        Target::Development => {
-            let development = ctx.config.development.as_str();
-            let tip = trunks.development.ok_or_else(|| {
-                Error::env(format!(
-                    "branch '{development}' was found neither on {remote} nor locally"
-                ))
-                .hint(format!(
-                    "fetch it (git fetch {remote}), or set `development` in .githotfix.toml"
-                ))
-            })?;
-            (development, tip)
-        }
-    };
+    let Base { target, name: base, tip: base_tip, in_main } =
+        Base::choose(&ctx, &trunks, args.to.as_deref(), tip)?;
+    let base = base.as_str();
 
     let mut found = checks::hotfix_branch(&ctx, &trunks, &branch, tip)?;
     if target == Target::Development && !in_main {
@@ -111,7 +92,7 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         .hint("fix what Git reported, then run git hotfix publish again"));
     }
 
-    let project = project_of(&url, &remote, ctx.config.host);
+    let project = ctx.project();
     if args.pr {
         let request = Request { branch: &branch, tip, base, base_tip, target };
         return create_with_gh(&ctx, &request, project.as_ref(), args.dry_run);
@@ -132,15 +113,6 @@ pub fn run(args: &PublishArgs) -> Result<()> {
     }
     note(merge_reminder(&ctx, target));
     Ok(())
-}
-
-/// The project on a known code host: from the URL as configured, else as Git rewrites it
-/// (`url.<base>.insteadOf` shorthands such as `gh:owner/repo`).
-fn project_of(url: &str, remote: &str, hosted: Option<HostKind>) -> Option<Project> {
-    Project::from_url_on(url, hosted).or_else(|| {
-        let rewritten = Git::here().run(&["remote", "get-url", "--", remote]).ok()?;
-        Project::from_url_on(rewritten.trim(), hosted)
-    })
 }
 
 /// What to do on the code host, in the process's words.

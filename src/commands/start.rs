@@ -213,7 +213,7 @@ fn fetch(ctx: &Context, git: &Git, branch: &str) -> Result<()> {
     let cfg = &ctx.config;
     let (remote, main, prefix) = (&cfg.remote, &cfg.main, cfg.prefix());
     let retry = format!("or start from the {main} you have: git hotfix start --no-fetch {branch}");
-    if ctx.repo.remote_url(remote).is_none() {
+    if !steps::has_remote(ctx) {
         return Err(Error::env(format!("there is no remote '{remote}' to fetch {main} from"))
             .hint(format!(
                 "add it (git remote add {remote} <url>), or set key `remote` in .githotfix.toml"

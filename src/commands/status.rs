@@ -6,9 +6,9 @@
 
 use crate::context::Context;
 use crate::error::Result;
-use crate::hotfix::checks;
 use crate::hotfix::marks::{self, Checklist, ManualItem, Person, Source, Sync};
 use crate::hotfix::state::{self, Facts, Landing, Stage, TipSource, locate, target};
+use crate::hotfix::{checks, steps};
 use crate::output::{self, Paint};
 use crate::policy::size::{self, Limits};
 use crate::policy::{CommitRef, Graph, Trunks, Violation, ancestry};
@@ -240,14 +240,14 @@ fn manual_item(ctx: &Context, checklist: &Checklist, branch: &str, item: ManualI
         };
     };
     let mut detail = match (&marked.by, marked.at) {
-        (Some(who), Some(at)) => format!("marked by {} on {}", who.name, marks::date(at)),
+        (Some(who), Some(at)) => format!("marked by {} on {}", who.name, output::date(at)),
         (Some(who), None) => format!("marked by {}", who.name),
         (None, _) => "marked".to_owned(),
     };
     let remote = &ctx.config.remote;
     match marked.source {
         Source::Shared => {}
-        Source::Local if ctx.repo.remote_url(remote).is_none() => {}
+        Source::Local if !steps::has_remote(ctx) => {}
         Source::Local => detail.push_str(&format!(" (not on {remote} yet)")),
         Source::Config => detail.push_str(&format!(
             " (in this clone's Git config only; share it: git hotfix check {id} {branch})"
@@ -260,7 +260,7 @@ fn manual_item(ctx: &Context, checklist: &Checklist, branch: &str, item: ManualI
         manual: true,
         detail,
         marked_by: marked.by,
-        marked_at: marked.at.map(marks::timestamp),
+        marked_at: marked.at.map(output::timestamp),
         mark_source: Some(marked.source),
     }
 }

@@ -3,6 +3,7 @@
 //! single sign-on; this module never sees a token.
 
 use crate::error::{Error, Result};
+use crate::host::url::encode;
 use crate::spawn::{self, Call};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -188,8 +189,8 @@ impl GitHub {
         let path = format!(
             "repos/{}/pulls?state=open&head={}&base={}",
             self.repo,
-            query(&format!("{owner}:{head}")),
-            query(base)
+            encode(&format!("{owner}:{head}")),
+            encode(base)
         );
         self.list(&path)
     }
@@ -351,19 +352,6 @@ fn parse<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
 fn garbled(what: &str, e: &serde_json::Error) -> Error {
     Error::env(format!("gh's answer for {what} is not what GitHub sends: {e}"))
         .hint("check gh and the host: gh api --hostname <host> rate_limit")
-}
-
-/// Percent-encodes a query value.
-fn query(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/' | b':') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

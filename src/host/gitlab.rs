@@ -50,7 +50,7 @@ impl GitLab {
     }
 
     /// The project's path as GitLab's API names it: URL-encoded, slashes included.
-    fn id(&self) -> String {
+    pub fn id(&self) -> String {
         self.project.replace('%', "%25").replace('/', "%2F")
     }
 

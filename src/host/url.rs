@@ -110,8 +110,8 @@ fn split_url(url: &str) -> Option<(&str, &str)> {
 }
 
 /// Percent-encodes everything but unreserved characters and `/`, so that a branch name
-/// containing `#`, `&` or `%` stays one value in the address.
-fn encode(text: &str) -> String {
+/// containing `#`, `&` or `%` stays one value in an address or a query.
+pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         let keep = byte.is_ascii_alphanumeric()

@@ -9,10 +9,10 @@ use crate::hotfix::{marks, steps};
 use crate::policy::message::merged_branch;
 use crate::policy::{Diff, Graph, Trunks};
 use crate::repo::Head;
-use crate::spawn::Git;
+
 use gix::ObjectId;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// How far back main's first-parent line is searched for the merge of a deleted branch.
 const MERGE_SEARCH: usize = 1000;
@@ -43,6 +43,48 @@ impl Target {
                 config.main, config.development
             )))
         }
+    }
+}
+
+/// The branch a hotfix's pull request goes into, as the checks see it.
+pub struct Base {
+    pub target: Target,
+    pub name: String,
+    pub tip: ObjectId,
+    /// main already contains the hotfix's `tip`.
+    pub in_main: bool,
+}
+
+impl Base {
+    /// `given` (`--to`), else main until main contains `tip`, then development.
+    pub fn choose(
+        ctx: &Context,
+        trunks: &Trunks<'_, ObjectId>,
+        given: Option<&str>,
+        tip: ObjectId,
+    ) -> Result<Self> {
+        let in_main = ctx.repo.is_ancestor(tip, trunks.main)?;
+        let target = match given {
+            Some(given) => Target::parse(given, &ctx.config)?,
+            None if in_main => Target::Development,
+            None => Target::Main,
+        };
+        let (name, tip) = match target {
+            Target::Main => (&ctx.config.main, trunks.main),
+            Target::Development => {
+                let (development, remote) = (&ctx.config.development, &ctx.config.remote);
+                let tip = trunks.development.ok_or_else(|| {
+                    Error::env(format!(
+                        "branch '{development}' was found neither on {remote} nor locally"
+                    ))
+                    .hint(format!(
+                        "fetch it (git fetch {remote}), or set `development` in .githotfix.toml"
+                    ))
+                })?;
+                (development, tip)
+            }
+        };
+        Ok(Self { target, name: name.clone(), tip, in_main })
     }
 }
 
@@ -145,35 +187,17 @@ pub fn known_branches(ctx: &Context) -> Result<BTreeMap<String, Refs>> {
 }
 
 /// Who started each hotfix whose tip is in `tips`: the author of its oldest commit not on
-/// `main`, or the committer of its tip when it has no commit of its own. One `git` for all.
+/// `main`, or the committer of its tip when it has no commit of its own.
 pub fn started_by(ctx: &Context, main: ObjectId, tips: &[ObjectId]) -> Result<Vec<String>> {
-    let mut asked = Vec::new();
+    let mut names = Vec::with_capacity(tips.len());
     for &tip in tips {
-        let own = ctx.repo.commits(&[tip], &[main], false)?;
-        asked.push(own.last().map_or((tip, false), |&oldest| (oldest, true)));
+        let name = match ctx.repo.commits(&[tip], &[main], false)?.last() {
+            Some(&oldest) => ctx.repo.people(oldest)?.0,
+            None => ctx.repo.people(tip)?.1,
+        };
+        names.push(name);
     }
-    if asked.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut args = vec!["log", "--no-walk=unsorted", "--no-notes", "--format=%H%x00%an%x00%cn"];
-    let ids: Vec<String> = asked.iter().map(|(id, _)| id.to_string()).collect();
-    args.extend(ids.iter().map(String::as_str));
-    let text = Git::here().run(&args)?;
-    let names: HashMap<&str, (&str, &str)> = text
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split('\0');
-            Some((fields.next()?, (fields.next()?, fields.next()?)))
-        })
-        .collect();
-    Ok(ids
-        .iter()
-        .zip(&asked)
-        .map(|(id, &(_, author))| match names.get(id.as_str()) {
-            Some(&(a, c)) => (if author { a } else { c }).to_owned(),
-            None => "(unknown)".to_owned(),
-        })
-        .collect())
+    Ok(names)
 }
 
 /// Finds `branch` and its tip: its refs, else the tip recorded before it was deleted, else the

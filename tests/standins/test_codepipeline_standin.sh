@@ -48,16 +48,7 @@ list() {
     OUT=$(cat "$T/out")
     ERR=$(cat "$T/err")
 }
-# Runs python code on the state dict `s` and writes it back (the stand-in is idle meanwhile).
-edit_state() {
-    python3 - "$T/state.json" "$1" <<'EOF'
-import json, sys
-path, code = sys.argv[1], sys.argv[2]
-s = json.load(open(path))
-exec(code)
-json.dump(s, open(path, "w"), indent=2)
-EOF
-}
+source "$(dirname "$0")/lib.sh"
 faults() { edit_state "s['faults'] = $1"; }
 clear_log() { : >"$T/log.jsonl"; }
 requests() { wc -l <"$T/log.jsonl" | tr -d ' '; }

@@ -37,16 +37,7 @@ api() {
     OUT=$(cat "$T/out")
     ERR=$(cat "$T/err")
 }
-# Runs python code on the state dict `s` and writes it back (stand-in is idle meanwhile).
-edit_state() {
-    python3 - "$T/state.json" "$1" <<'EOF'
-import json, sys
-path, code = sys.argv[1], sys.argv[2]
-s = json.load(open(path))
-exec(code)
-json.dump(s, open(path, "w"), indent=2)
-EOF
-}
+source "$(dirname "$0")/lib.sh"
 fault() { edit_state "s.setdefault('faults', []).append($1)"; }
 # Splits gh's --paginate output (JSON arrays back to back: `[...][...]`) into pages,
 # printing the given field of each item, page by page.

@@ -343,6 +343,21 @@ impl TestRepo {
         self.commit_file(path, content, &format!("Fix {desc}"))
     }
 
+    /// A `PATH` with `git` and `git-hotfix` and nothing else (no `gh`, no `glab`).
+    pub fn path_without_gh(&self) -> String {
+        let git = std::env::var("PATH")
+            .unwrap()
+            .split(':')
+            .map(|d| Path::new(d).join("git"))
+            .find(|p| p.is_file())
+            .expect("git on PATH");
+        let dir = self.tmp.path().join("only-git");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(git, dir.join("git")).unwrap();
+        std::os::unix::fs::symlink(BIN, dir.join("git-hotfix")).unwrap();
+        dir.display().to_string()
+    }
+
     /// `PATH` for a command with `dir` searched first, then the harness's usual `PATH`.
     pub fn path_with(&self, dir: &Path) -> String {
         let bin_dir = Path::new(BIN).parent().unwrap();

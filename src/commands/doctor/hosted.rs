@@ -252,11 +252,9 @@ pub fn ruleset_for_main(main: &str, current: Option<&Value>) -> Option<Value> {
 pub fn gitlab_checks(gl: &GitLab, config: &Config) -> Result<Vec<Check>> {
     let project = gl.project()?;
     let protected = gl.protected_branches()?;
-    let settings = format!(
-        "glab api --hostname {} --method PUT projects/{}",
-        gl.host,
-        gl.project.replace('/', "%2F")
-    );
+    let api = |method: &str, path: &str| {
+        format!("glab api --hostname {} --method {method} projects/{}{path}", gl.host, gl.id())
+    };
     let mut checks = vec![if project.merge_method == "merge" {
         Check::ok("merge-method", "merge requests merge with a merge commit".to_owned())
     } else {
@@ -267,7 +265,7 @@ pub fn gitlab_checks(gl: &GitLab, config: &Config) -> Result<Vec<Check>> {
                 "the merge method is '{}': it rebases the hotfix, which copies its commits",
                 project.merge_method
             ),
-            &format!("{settings} -f merge_method=merge"),
+            &format!("{} -f merge_method=merge", api("PUT", "")),
         )
     }];
     let squash = project.squash_option.as_deref().unwrap_or("default_off");
@@ -276,7 +274,7 @@ pub fn gitlab_checks(gl: &GitLab, config: &Config) -> Result<Vec<Check>> {
             "squash",
             Status::Fail,
             format!("squashing is '{squash}': a hotfix would reach {} as a copy", config.main),
-            &format!("{settings} -f squash_option=default_off"),
+            &format!("{} -f squash_option=default_off", api("PUT", "")),
         )
     } else {
         Check::ok("squash", format!("squashing is '{squash}'"))
@@ -287,8 +285,16 @@ pub fn gitlab_checks(gl: &GitLab, config: &Config) -> Result<Vec<Check>> {
         let found = protected.iter().find(|b| &b.name == name);
         checks.push(match found {
             Some(b) if !b.allow_force_push => Check::ok(id, format!("{name} is protected")),
-            Some(_) => Check::new(id, Status::Warn, format!("{name} allows force pushes"), &format!("glab api --hostname {} --method PATCH projects/{}/protected_branches/{name} -F allow_force_push=false", gl.host, gl.project.replace('/', "%2F"))),
-            None => Check::new(id, Status::Warn, format!("{name} is not protected: it can be deleted or force-pushed"), &format!("glab api --hostname {} --method POST projects/{}/protected_branches -f name={name}", gl.host, gl.project.replace('/', "%2F"))),
+            Some(_) => {
+                let fix = api("PATCH", &format!("/protected_branches/{name}"));
+                let found = format!("{name} allows force pushes");
+                Check::new(id, Status::Warn, found, &format!("{fix} -F allow_force_push=false"))
+            }
+            None => {
+                let fix = format!("{} -f name={name}", api("POST", "/protected_branches"));
+                let found = format!("{name} is not protected: it can be deleted or force-pushed");
+                Check::new(id, Status::Warn, found, &fix)
+            }
         });
     }
     Ok(checks)

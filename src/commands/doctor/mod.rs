@@ -6,6 +6,7 @@ mod hosted;
 mod local;
 
 use crate::config::Config;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::host::github::GitHub;
 use crate::host::gitlab::GitLab;
@@ -61,7 +62,7 @@ impl Check {
     }
 }
 
-/// The checks of the code host, or why they could not be made.
+/// The checks of GitHub's settings, named when they cannot be made.
 const GITHUB_CHECKS: &[&str] = &[
     "merge-commits",
     "main-merge-method",
@@ -83,15 +84,15 @@ pub fn run(args: &DoctorArgs) -> Result<()> {
     };
     checks.push(local::remote(&repo, &config)?);
     checks.push(local::ci(&repo));
-    let project =
-        repo.remote_url(&config.remote).and_then(|u| Project::from_url_on(&u, config.host));
-    match project {
-        Some(p) if p.forge == Forge::GitHub => github(args, &config, &p, &mut checks)?,
+    let ctx = Context { repo, config };
+    let config = &ctx.config;
+    match ctx.project() {
+        Some(p) if p.forge == Forge::GitHub => github(args, config, &p, &mut checks)?,
         Some(p) if p.forge == Forge::GitLab => match GitLab::new(&p.host, &p.path)
-            .and_then(|gl| hosted::gitlab_checks(&gl, &config))
+            .and_then(|gl| hosted::gitlab_checks(&gl, config))
         {
             Ok(found) => checks.extend(found),
-            Err(e) => checks.push(skipped_host("gitlab", &e)),
+            Err(e) => checks.push(skipped_host("gitlab", "merge-method, squash, protection", &e)),
         },
         _ => checks.push(Check::skip(
             "host",
@@ -118,7 +119,7 @@ fn github(
         Ok(found) => found,
         Err(e) if args.fix => return Err(e),
         Err(e) => {
-            checks.push(skipped_host("github", &e));
+            checks.push(skipped_host("github", &GITHUB_CHECKS.join(", "), &e));
             return Ok(());
         }
     };
@@ -189,18 +190,10 @@ fn apply_ruleset(args: &DoctorArgs, gh: &GitHub, config: &Config) -> Result<()> 
     Ok(())
 }
 
-/// The host checks that could not be made, and why.
-fn skipped_host(host: &str, e: &Error) -> Check {
-    let why = match e.hints.first() {
-        Some(fix) => format!("{} ({fix})", e.message),
-        None => e.message.clone(),
-    };
-    let id = if host == "github" { "github" } else { "gitlab" };
-    let mut check = Check::skip(id, &why);
-    if host == "github" {
-        check.found = format!("{} not checked: {why}", GITHUB_CHECKS.join(", "));
-    }
-    check
+/// The host checks named by `id` (`github`, `gitlab`) could not be made: why, and the fix.
+fn skipped_host(id: &'static str, checks: &str, e: &Error) -> Check {
+    let fix = e.hints.first().map(|fix| format!(" ({fix})")).unwrap_or_default();
+    Check::skip(id, &format!("{checks} not checked: {}{fix}", e.message))
 }
 
 fn finish(args: &DoctorArgs, checks: &[Check]) -> Result<()> {

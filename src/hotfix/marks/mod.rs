@@ -28,9 +28,10 @@ mod remote;
 
 pub use remote::{Shared, Sync, pending, refspec, restart, share, share_command, sync};
 
-use crate::config::GitConfig;
+use crate::config::{GitConfig, git_bool};
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::hotfix::steps::has_remote;
 use crate::repo::Repo;
 use crate::spawn::Git;
 use gix::ObjectId;
@@ -270,7 +271,8 @@ impl Checklist {
         let remote = if has_remote(ctx) { note(&tracking(ctx), &subject)? } else { String::new() };
         let mut checklist = Self::from_notes(branch, &local, &remote);
         for item in ManualItem::ALL {
-            if is_true(ctx.repo.config_string(&key(branch, item.id()))) {
+            let marked = ctx.repo.config_string(&key(branch, item.id()));
+            if marked.as_deref().and_then(git_bool) == Some(true) {
                 checklist.events.push(Event {
                     item: Some(item),
                     action: Action::Mark,
@@ -382,37 +384,6 @@ fn note(notes_ref: &str, subject: &str) -> Result<String> {
 /// Where the remote's marks are fetched to.
 fn tracking(ctx: &Context) -> String {
     format!("refs/notes/remotes/{}/hotfix", ctx.config.remote)
-}
-
-fn has_remote(ctx: &Context) -> bool {
-    ctx.repo.remote_url(&ctx.config.remote).is_some()
-}
-
-/// `YYYY-MM-DD` (UTC) of a time in seconds since the epoch.
-pub fn date(secs: i64) -> String {
-    // Howard Hinnant's days-to-civil, for the proleptic Gregorian calendar.
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` of a time in seconds since the epoch.
-pub fn timestamp(secs: i64) -> String {
-    let s = secs.rem_euclid(86_400);
-    format!("{}T{:02}:{:02}:{:02}Z", date(secs), s / 3_600, s % 3_600 / 60, s % 60)
-}
-
-fn is_true(value: Option<String>) -> bool {
-    value.is_some_and(|v| {
-        matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1")
-    })
 }
 
 /// A commit recorded for `branch` under `name` (`base`, `tip`), if it is still in the
@@ -546,15 +517,6 @@ mod tests {
             one.marked(TestedLocally).map(|m| m.at),
             two.marked(TestedLocally).map(|m| m.at)
         );
-    }
-
-    #[test]
-    fn dates_are_utc_calendar_days() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(-1), "1969-12-31");
-        assert_eq!(date(951_782_400), "2000-02-29");
-        assert_eq!(date(1_796_308_361), "2026-12-03");
-        assert_eq!(timestamp(1_700_000_000), "2023-11-14T22:13:20Z");
     }
 }
 

@@ -2,9 +2,10 @@
 //! offline is not an error), merging them into this clone's, and pushing this clone's, never
 //! forced, merging again when someone else pushed first.
 
-use super::{Action, Checklist, NOTES, Person, has_remote, tracking};
+use super::{Action, Checklist, NOTES, Person, tracking};
 use crate::context::Context;
 use crate::error::Result;
+use crate::hotfix::steps::has_remote;
 use crate::output;
 use crate::spawn::Git;
 use std::process::Output;
