@@ -311,6 +311,12 @@ impl Repo {
         Ok(commit.time().map_err(fail("cannot read commit"))?.seconds)
     }
 
+    /// The id `bytes` have as a blob in this repository (written or not).
+    pub fn blob_id(&self, bytes: &[u8]) -> Result<ObjectId> {
+        gix::objs::compute_hash(self.inner.object_hash(), gix::objs::Kind::Blob, bytes)
+            .map_err(|e| Error::env(format!("cannot hash a blob: {e}")))
+    }
+
     /// The names of `id`'s author and committer.
     pub fn people(&self, id: ObjectId) -> Result<(String, String)> {
         let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;

@@ -266,7 +266,7 @@ pub struct Checklist {
 
 impl Checklist {
     pub fn load(ctx: &Context, branch: &str) -> Result<Self> {
-        let subject = subject(branch, false)?;
+        let subject = ctx.repo.blob_id(format!("{branch}\n").as_bytes())?.to_string();
         let local = note(NOTES, &subject)?;
         let remote = if has_remote(ctx) { note(&tracking(ctx), &subject)? } else { String::new() };
         let mut checklist = Self::from_notes(branch, &local, &remote);
@@ -332,7 +332,7 @@ impl Checklist {
     pub fn record(&self, item: Option<ManualItem>, action: Action, who: &Person) -> Result<()> {
         let after = self.newest(item).map_or(0, |e| e.at + 1_000);
         let line = Event::line(item, action, now().max(after), who);
-        let subject = subject(&self.branch, true)?;
+        let subject = write_subject(&self.branch)?;
         let mut text = self.local.trim_end().to_owned();
         if !text.is_empty() {
             text.push('\n');
@@ -358,13 +358,9 @@ impl Checklist {
     }
 }
 
-/// The id of the blob the notes of `branch` are attached to, written when `write`.
-fn subject(branch: &str, write: bool) -> Result<String> {
-    let mut args = vec!["hash-object", "-t", "blob"];
-    if write {
-        args.push("-w");
-    }
-    args.push("--stdin");
+/// Writes the blob the notes of `branch` are attached to, and returns its id.
+fn write_subject(branch: &str) -> Result<String> {
+    let args = ["hash-object", "-t", "blob", "-w", "--stdin"];
     Ok(Git::here().run_with_input(&args, format!("{branch}\n").as_bytes())?.trim().to_owned())
 }
 
