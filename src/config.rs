@@ -9,7 +9,11 @@ use crate::policy::Naming;
 use crate::policy::naming::is_valid_branch_name;
 use regex::RegexBuilder;
 use serde::Deserialize;
+use std::time::Duration;
 use toml::Spanned;
+
+mod deploy;
+pub use deploy::{Deploy, TagPattern};
 
 pub const FILE_NAME: &str = ".githotfix.toml";
 pub const DEFAULT_NAME_PATTERN: &str = "^[a-z0-9]+(?:[-.][a-z0-9]+)*$";
@@ -34,6 +38,12 @@ pub struct Config {
     pub review: Review,
     /// Who `publish --pr` asks for a review: user logins and `org/team` slugs.
     pub reviewers: Vec<String>,
+    /// How long one call to the network may take (`gh`, `glab`, `aws`).
+    pub network_timeout: Duration,
+    /// What deploys main (`[deploy.main]`), if anything is configured.
+    pub deploy_main: Option<Deploy>,
+    /// What deploys development (`[deploy.development]`).
+    pub deploy_development: Option<Deploy>,
 }
 
 /// A code host the tool talks to through its command-line client.
@@ -73,6 +83,8 @@ struct File {
     host: Option<Spanned<String>>,
     review: Option<Spanned<String>>,
     reviewers: Option<Spanned<Vec<String>>>,
+    network_timeout: Option<Spanned<String>>,
+    deploy: Option<deploy::Tables>,
 }
 
 /// Where the file's text came from, for messages.
@@ -155,6 +167,16 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
         ));
     }
 
+    let timeout = keys.string("network_timeout", "networkTimeout", file.network_timeout, "60s")?;
+    let network_timeout = parse_duration(&timeout).ok_or_else(|| {
+        keys.bad(
+            "network_timeout",
+            "networkTimeout",
+            &format!("'{timeout}' is not a duration (like \"90s\", \"2m\")"),
+        )
+    })?;
+    let (deploy_main, deploy_development) = deploy::load(&mut keys, file.deploy)?;
+
     for (key, git_key, value) in
         [("main", "main", &main), ("development", "development", &development)]
     {
@@ -214,7 +236,35 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
         host,
         review,
         reviewers,
+        network_timeout,
+        deploy_main,
+        deploy_development,
     })
+}
+
+/// A positive duration written as `90s`, `15m`, `1h30m` or a number of seconds.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return (secs > 0).then(|| Duration::from_secs(secs));
+    }
+    let (mut total, mut number) = (0u64, String::new());
+    for c in text.chars() {
+        match c {
+            '0'..='9' => number.push(c),
+            'h' | 'm' | 's' if !number.is_empty() => {
+                let unit = match c {
+                    'h' => 3_600,
+                    'm' => 60,
+                    _ => 1,
+                };
+                total = total.checked_add(number.parse::<u64>().ok()?.checked_mul(unit)?)?;
+                number.clear();
+            }
+            _ => return None,
+        }
+    }
+    (number.is_empty() && total > 0).then(|| Duration::from_secs(total))
 }
 
 /// A GitHub login (`alice`) or team slug (`acme/team-leads`): letters, digits, `-` and `_`.
@@ -246,7 +296,7 @@ struct Keys<'a, G> {
     source: Option<&'a Source>,
     git: &'a G,
     /// Where the file sets each key it sets: the byte offset of the value.
-    set_at: Vec<(&'static str, usize)>,
+    set_at: Vec<(String, usize)>,
 }
 
 impl<G: GitConfig> Keys<'_, G> {
@@ -254,15 +304,15 @@ impl<G: GitConfig> Keys<'_, G> {
         self.git.config_string(&format!("hotfix.{git_key}"))
     }
 
-    fn file_value<T>(&mut self, key: &'static str, value: Option<Spanned<T>>) -> Option<T> {
+    fn file_value<T>(&mut self, key: &str, value: Option<Spanned<T>>) -> Option<T> {
         let value = value?;
-        self.set_at.push((key, value.span().start));
+        self.set_at.push((key.to_owned(), value.span().start));
         Some(value.into_inner())
     }
 
     fn string(
         &mut self,
-        key: &'static str,
+        key: &str,
         git_key: &str,
         file: Option<Spanned<String>>,
         default: &str,
@@ -273,7 +323,7 @@ impl<G: GitConfig> Keys<'_, G> {
 
     fn number(
         &mut self,
-        key: &'static str,
+        key: &str,
         git_key: &str,
         file: Option<Spanned<u64>>,
         default: u64,
@@ -290,7 +340,7 @@ impl<G: GitConfig> Keys<'_, G> {
     /// A list: an array in the file; in Git config, words separated by commas or spaces.
     fn list(
         &mut self,
-        key: &'static str,
+        key: &str,
         git_key: &str,
         file: Option<Spanned<Vec<String>>>,
     ) -> Result<Vec<String>> {
@@ -307,7 +357,7 @@ impl<G: GitConfig> Keys<'_, G> {
 
     fn boolean(
         &mut self,
-        key: &'static str,
+        key: &str,
         git_key: &str,
         file: Option<Spanned<bool>>,
         default: bool,
@@ -326,7 +376,7 @@ impl<G: GitConfig> Keys<'_, G> {
             return Error::env(format!("git config hotfix.{git_key}: {problem}"))
                 .hint(format!("fix it with: git config hotfix.{git_key} <value>, or remove it with: git config --unset hotfix.{git_key}"));
         }
-        let at = self.set_at.iter().find(|(k, _)| *k == key).map(|&(_, at)| at);
+        let at = self.set_at.iter().find(|(k, _)| k == key).map(|&(_, at)| at);
         match self.source.zip(at) {
             Some((src, at)) => Error::env(format!(
                 "{}:{}: key `{key}`: {problem}",
@@ -482,6 +532,21 @@ mod tests {
         assert!(e.message.starts_with("git config hotfix.maxLines:"), "{}", e.message);
         let e = load(None, &git(&[("hotfix.enforceSize", "maybe")])).unwrap_err();
         assert!(e.message.contains("hotfix.enforceSize"), "{}", e.message);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5_400)));
+        assert_eq!(
+            parse_duration("2m 5s".replace(' ', "").as_str()),
+            Some(Duration::from_secs(125))
+        );
+        for bad in ["", "0", "0s", "m", "5d", "-5s", "1.5m", "99999999999999999999h"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        let e = load(Some(&file("network_timeout = \"soon\"\n")), &Git::default()).unwrap_err();
+        assert!(e.message.starts_with(".githotfix.toml:1: key `network_timeout`"), "{}", e.message);
     }
 
     #[test]

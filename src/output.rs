@@ -71,6 +71,68 @@ pub fn json<T: Serialize>(value: &T) {
     }
 }
 
+/// Asks a yes/no `question` on the terminal; `None` when standard input is not one (a script
+/// must say yes with a flag instead).
+pub fn ask(question: &str) -> Result<Option<bool>, Error> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let _ = write!(std::io::stderr().lock(), "{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Error::env(format!("cannot read the answer: {e}")))?;
+    Ok(Some(matches!(answer.trim(), "y" | "Y" | "yes")))
+}
+
+/// A line that says what is being waited for: redrawn in place on a terminal, else printed
+/// with a timestamp whenever it changes.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    last: String,
+}
+
+impl Progress {
+    pub fn start() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Self { bar, last: String::new() }
+    }
+
+    /// Shows `text` (the state), with `elapsed` on the live line.
+    pub fn show(&mut self, text: &str, elapsed: std::time::Duration) {
+        match &self.bar {
+            Some(bar) => bar.set_message(format!("{text} ({})", clock(elapsed.as_secs()))),
+            None if text != self.last => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64);
+                note(format!("{} {text}", timestamp(now)));
+            }
+            None => {}
+        }
+        self.last = text.to_owned();
+    }
+
+    pub fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `1h02m03s`, `4m05s`, `6s`.
+pub fn clock(secs: u64) -> String {
+    match (secs / 3_600, secs % 3_600 / 60, secs % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, s) => format!("{m}m{s:02}s"),
+        (h, m, s) => format!("{h}h{m:02}m{s:02}s"),
+    }
+}
+
 /// Prints an error and its hints the way every command ends on failure.
 pub fn error(err: &Error) {
     note(format!("{} {}", paint_err(Paint::Red, "error:"), err.message));
@@ -138,9 +200,86 @@ pub fn timestamp(secs: i64) -> String {
     format!("{}T{:02}:{:02}:{:02}Z", date(secs), s / 3_600, s % 3_600 / 60, s % 60)
 }
 
+/// Seconds since the epoch of an ISO 8601 / RFC 3339 time as hosts print them
+/// (`2026-12-03T15:04:05Z`, `…05.123+01:00`, `…05+0000`), or of a bare date (`2026-12-03`,
+/// midnight UTC). `None` for anything else.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let number = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let (day, time) = match text.split_once(['T', 't', ' ']) {
+        Some((day, time)) => (day, Some(time)),
+        None => (text, None),
+    };
+    let mut parts = day.splitn(3, '-');
+    let (year, month, mday) = (parts.next()?, parts.next()?, parts.next()?);
+    if year.len() != 4 || month.len() != 2 || mday.len() != 2 {
+        return None;
+    }
+    let (year, month, mday) = (number(year)?, number(month)?, number(mday)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&mday) {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil, the inverse of `date`.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + mday - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    if date(days * 86_400) != day {
+        return None; // 2026-02-30 and the like
+    }
+    let Some(time) = time else { return Some(days * 86_400) };
+    let (clock, offset) = match time.find(['Z', 'z', '+', '-']) {
+        Some(at) => time.split_at(at),
+        None => (time, ""),
+    };
+    let clock = clock.split('.').next()?;
+    let mut hms = clock.split(':');
+    let (h, m, s) =
+        (number(hms.next()?)?, number(hms.next()?)?, number(hms.next().unwrap_or("0"))?);
+    if h > 23 || m > 59 || s > 60 || hms.next().is_some() {
+        return None;
+    }
+    let offset = match offset {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let digits = offset[1..].replace(':', "");
+            if digits.len() != 4 {
+                return None;
+            }
+            sign * (number(&digits[..2])? * 3_600 + number(&digits[2..])? * 60)
+        }
+    };
+    Some(days * 86_400 + h * 3_600 + m * 60 + s - offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_times_hosts_print() {
+        assert_eq!(parse_timestamp("2023-11-14T22:13:20Z"), Some(1_700_000_000));
+        assert_eq!(parse_timestamp("2023-11-14T22:13:20.123456+00:00"), Some(1_700_000_000));
+        assert_eq!(parse_timestamp("2023-11-14T23:13:20+0100"), Some(1_700_000_000));
+        assert_eq!(parse_timestamp("2023-11-14T17:13:20-05:00"), Some(1_700_000_000));
+        assert_eq!(parse_timestamp("2000-02-29"), Some(951_782_400));
+        for bad in [
+            "",
+            "2023-02-30",
+            "2023-13-01",
+            "23-11-14",
+            "2023-11-14T25:00:00Z",
+            "soon",
+            "2023-11-14Tab",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn dates_are_utc_calendar_days() {

@@ -153,13 +153,16 @@ impl<'a> Call<'a> {
             Some(limit) => {
                 let stdout = drain(child.stdout.take());
                 let stderr = drain(child.stderr.take());
-                let status = wait_at_most(&mut child, limit).map_err(&spawn_err)?;
-                let (stdout, stderr) =
-                    (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
-                status.map(|status| Output { status, stdout, stderr })
+                // Past the limit the readers are left behind: a grandchild (a script's `sleep`)
+                // may hold the pipes open long after the child was killed.
+                wait_at_most(&mut child, limit).map_err(&spawn_err)?.map(|status| Output {
+                    status,
+                    stdout: stdout.join().unwrap_or_default(),
+                    stderr: stderr.join().unwrap_or_default(),
+                })
             }
         };
-        if let Some(writer) = writer {
+        if let Some(writer) = writer.filter(|_| finished.is_some()) {
             let _ = writer.join();
         }
         let Some(Output { status, stdout, stderr }) = finished else {

@@ -12,7 +12,8 @@ const LAYERS: &[&[&str]] = &[
     &["hooks"],
     &["hotfix"],
     &["context"],
-    &["repo", "host", "deploy"],
+    &["deploy"],
+    &["repo", "host"],
     &["config", "output", "spawn"],
     &["policy", "error", "redact", "fuzz"],
 ];

@@ -7,6 +7,7 @@ mod cleanup;
 mod cli;
 mod commit_graph;
 mod config;
+mod deploy;
 mod doctor;
 mod finish;
 mod hardening;

@@ -190,3 +190,70 @@ fn a_rate_limit_is_exit_2_with_the_wait() {
         "body": {"message": "API rate limit exceeded for user ID 1."}, "headers": {"x-ratelimit-remaining": "0"}}]}));
     gh.hotfix(&repo, &["merge"]).code(2).stderr_has(&["rate limit", "wait until the limit resets"]);
 }
+
+#[test]
+fn host_faults_are_exit_2_with_the_fix_and_merge_nothing() {
+    let (repo, gh, _) = published(json!({}));
+    let main_before = repo.origin_rev("main");
+    let pulls = "/repos/acme/shop/pulls";
+    let merge = "/repos/acme/shop/pulls/1/merge";
+    let cases = [
+        (
+            json!({"path": pulls, "status": 502, "body": {"message": "Server Error"}}),
+            "GitHub had a problem; nothing was changed",
+        ),
+        (
+            json!({"path": pulls, "status": 200, "raw": "[{\"number\": 1, \"head\": "}),
+            "not what GitHub sends",
+        ),
+        (
+            json!({"path": merge, "status": 403, "body": {"message": "Resource not accessible by personal access token"}}),
+            "gh auth refresh --hostname github.localhost --scopes repo",
+        ),
+        // A token that shows up in what the host says is never printed.
+        (
+            json!({"path": pulls, "status": 401, "body": {"message": "Bad credentials ghp_standintoken0123456789"}}),
+            "gh auth login --hostname github.localhost",
+        ),
+    ];
+    for (fault, said) in cases {
+        gh.update(json!({"faults": [fault]}));
+        let run = gh.hotfix(&repo, &["merge"]).code(2).stderr_has(&[said]).no_panic();
+        assert!(!run.stderr.contains("ghp_standintoken"), "{run}");
+        assert_eq!(repo.origin_rev("main"), main_before, "nothing was merged");
+    }
+    // A renamed repository answers 301; for the merge (a PUT) gh would follow with a GET, so
+    // the tool must not take that answer for a merge.
+    gh.update(json!({"faults": [{"method": "PUT", "path": merge, "status": 301,
+        "headers": {"Location": "http://api.github.localhost/repos/acme/renamed/pulls/1/merge"}}]}));
+    let run = gh.hotfix(&repo, &["merge"]).no_panic();
+    assert_ne!(run.code, 0, "{run}");
+    assert_eq!(repo.origin_rev("main"), main_before, "nothing was merged");
+}
+
+#[test]
+fn without_a_login_gh_is_exit_2_naming_the_login_command() {
+    let (repo, gh, _) = published(json!({}));
+    let env: Vec<(String, String)> =
+        gh.env().into_iter().filter(|(k, _)| k != "GH_TOKEN").collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    repo.run_with("git", &repo.work, &["hotfix", "merge"], &env).code(2).stderr_has(&[
+        "gh is not logged in to github.localhost",
+        "gh auth login --hostname github.localhost",
+    ]);
+}
+
+#[test]
+fn status_shows_the_review_state_of_each_pull_request() {
+    let (repo, gh, _) = published(json!({}));
+    gh.update(json!({"requested_reviewers": {"1": {"users": ["carol"], "teams": ["team-leads"]}}}));
+    gh.hotfix(&repo, &["status"]).ok().stdout_has(&[
+        "Pull requests:",
+        "#1 into main: open; approved by bob; review requested from carol, acme/team-leads",
+    ]);
+    gh.hotfix(&repo, &["merge"]).ok();
+    let run = gh.hotfix(&repo, &["status", "--json"]).ok();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["pull_requests"][0]["state"], "merged", "{run}");
+    assert_eq!(report["pull_requests"][0]["base"], "main");
+}

@@ -5,10 +5,10 @@
 use crate::config::Review;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::host::github::{GitHub, Pull};
+use crate::host::github::{GitHub, Pull, verdicts};
 use crate::host::url::Forge;
 use crate::hotfix::state::{self, Base, Target};
-use crate::hotfix::{checks, steps};
+use crate::hotfix::{checks, deployments, steps};
 use crate::output::{self, note, say};
 use crate::policy::{CommitRef, Graph};
 use gix::ObjectId;
@@ -25,6 +25,9 @@ pub struct MergeArgs {
     /// Make every check and show the call, but merge nothing
     #[arg(long)]
     dry_run: bool,
+    /// Into development: go ahead although main's deployment of the hotfix has not succeeded
+    #[arg(long)]
+    no_deploy_check: bool,
 }
 
 /// Roles that count for the review the process asks for.
@@ -75,7 +78,10 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         )));
     }
 
-    let gh = GitHub::new(&project.host, &project.path)?;
+    if target == Target::Development {
+        deployments::gate(&ctx, &trunks, &branch, tip, args.no_deploy_check)?;
+    }
+    let gh = GitHub::new(&project.host, &project.path, ctx.config.network_timeout)?;
     let pull = open_pull(&gh, &branch, &base)?;
     let tip_hex = tip.to_string();
     refuse_unmergeable(&ctx, &pull, &tip_hex, &remote)?;
@@ -172,19 +178,8 @@ fn refuse_unmergeable(ctx: &Context, pull: &Pull, tip: &str, remote: &str) -> Re
 /// An approval of the current head by someone with write, maintain or admin rights.
 fn require_approval(gh: &GitHub, pull: &Pull) -> Result<()> {
     let reviews = gh.reviews(pull.number)?;
-    // Each reviewer's last word on the current head counts.
-    let mut latest: Vec<(&str, &str)> = Vec::new();
-    for review in reviews.iter().filter(|r| r.commit_id.as_deref() == Some(pull.head.sha.as_str()))
-    {
-        let Some(user) = &review.user else { continue };
-        if review.state == "COMMENTED" {
-            continue;
-        }
-        latest.retain(|(u, _)| *u != user.login);
-        latest.push((&user.login, &review.state));
-    }
     let mut without_rights = Vec::new();
-    for (user, state) in latest {
+    for (user, state) in verdicts(&reviews, &pull.head.sha) {
         if state != "APPROVED" {
             continue;
         }

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod cleanup;
 pub mod completions;
+pub mod deploy;
 pub mod doctor;
 pub mod finish;
 pub mod init;
@@ -29,6 +30,7 @@ pub enum Command {
     Cleanup(cleanup::CleanupArgs),
     Verify(verify::VerifyArgs),
     Merge(merge::MergeArgs),
+    Deploy(deploy::DeployArgs),
     Doctor(doctor::DoctorArgs),
     Install(install::InstallArgs),
     Uninstall(install::UninstallArgs),
@@ -56,6 +58,7 @@ pub fn run(command: Command, app: fn() -> clap::Command) -> Result<()> {
         Command::Cleanup(args) => cleanup::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Merge(args) => merge::run(&args),
+        Command::Deploy(args) => deploy::run(&args),
         Command::Doctor(args) => doctor::run(&args),
         Command::Install(args) => install::run(&args),
         Command::Uninstall(args) => install::run_uninstall(&args),

@@ -6,9 +6,9 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::host::github::GitHub;
 use crate::host::url::{Forge, Project};
-use crate::hotfix::checks;
 use crate::hotfix::state::{Base, Target};
 use crate::hotfix::steps;
+use crate::hotfix::{checks, deployments};
 use crate::output::{self, note, say};
 use crate::policy::{Graph, Rule, Violation};
 use crate::redact::redact;
@@ -28,6 +28,9 @@ pub struct PublishArgs {
     /// Show what would be done (the checks still run) and change nothing
     #[arg(long)]
     dry_run: bool,
+    /// Into development: go ahead although main's deployment of the hotfix has not succeeded
+    #[arg(long)]
+    no_deploy_check: bool,
 }
 
 pub fn run(args: &PublishArgs) -> Result<()> {
@@ -80,6 +83,9 @@ pub fn run(args: &PublishArgs) -> Result<()> {
         };
         note(next);
         return Ok(());
+    }
+    if target == Target::Development {
+        deployments::gate(&ctx, &trunks, &branch, tip, args.no_deploy_check)?;
     }
 
     let refspec = format!("refs/heads/{branch}:refs/heads/{branch}");
@@ -160,7 +166,8 @@ fn create_with_gh(
         ))
         .hint(open_it(&address)));
     };
-    let gh = GitHub::new(&project.host, &project.path).map_err(|e| e.hint(open_it(&address)))?;
+    let gh = GitHub::new(&project.host, &project.path, ctx.config.network_timeout)
+        .map_err(|e| e.hint(open_it(&address)))?;
     let (title, body) = pull_request_text(ctx, request)?;
     if dry_run {
         say(format!(

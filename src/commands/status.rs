@@ -5,9 +5,12 @@
 //! `git hotfix check`. The same facts give `list` its stages and `start` its warning.
 
 use crate::context::Context;
+use crate::deploy::Run;
 use crate::error::Result;
+use crate::hotfix::deployments::{self, Deployments};
 use crate::hotfix::marks::{self, Checklist, ManualItem, Person, Source, Sync};
-use crate::hotfix::state::{self, Facts, Landing, Stage, TipSource, locate, target};
+use crate::hotfix::review::{self, PullReview};
+use crate::hotfix::state::{self, Facts, Landing, Stage, Target, TipSource, locate, target};
 use crate::hotfix::{checks, steps};
 use crate::output::{self, Paint};
 use crate::policy::size::{self, Limits};
@@ -38,6 +41,13 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         ));
     }
     let checklist = Checklist::load(&ctx, &branch)?;
+    let watched = [Target::Main, Target::Development]
+        .into_iter()
+        .any(|t| deployments::configured(&ctx, t).is_some());
+    if watched {
+        // A pipeline reports commits; the newest of them must be here to be recognised.
+        steps::fetch(&ctx, false)?;
+    }
     let trunks = ctx.trunks()?;
     let facts = Facts::gather(&ctx, &trunks, found)?;
     let report = Report::build(&ctx, &trunks, &facts, &checklist)?;
@@ -108,6 +118,19 @@ pub struct Report {
     pub items: Vec<Item>,
     /// The other hotfix branches on the remote, and who started them.
     pub others: Vec<Other>,
+    /// Per configured branch, the newest deployment run of each pipeline, environment or
+    /// workflow that contains the hotfix.
+    pub deployments: Vec<BranchDeployments>,
+    /// The pull requests from the branch and their reviews (`null`: not on GitHub, or no `gh`).
+    pub pull_requests: Option<Vec<PullReview>>,
+}
+
+/// The deployments of one long-lived branch, or why they could not be read.
+#[derive(Debug, Serialize)]
+pub struct BranchDeployments {
+    pub branch: String,
+    pub runs: Vec<Run>,
+    pub error: Option<String>,
 }
 
 impl Report {
@@ -120,6 +143,22 @@ impl Report {
         let (cfg, found) = (&ctx.config, &facts.found);
         let (main, dev) = (&cfg.main, &cfg.development);
         let manual = |item: ManualItem| manual_item(ctx, checklist, &found.branch, item);
+        let mut deployed = Vec::new();
+        for (target, on) in
+            [(Target::Main, Some(facts.main)), (Target::Development, facts.development)]
+        {
+            let landed = on.and_then(|on| deployments::landed(on, found.tip));
+            match deployments::read(ctx, target, landed) {
+                Ok(Some(found)) => deployed.push((target, Ok(found))),
+                Ok(None) => {}
+                Err(e) => deployed.push((target, Err(e.message))),
+            }
+        }
+        let main_deployed = deployed.iter().find(|(t, _)| *t == Target::Main).map(|(_, d)| d);
+        let monitored = match (checklist.marked(ManualItem::DeploymentMonitored), main_deployed) {
+            (None, Some(found)) => deployment_item(ctx, facts, found),
+            _ => manual(ManualItem::DeploymentMonitored),
+        };
         let items = vec![
             manual(ManualItem::ConfirmedInProduction),
             derived("name", "Named for the process (R1)".into(), name_state(ctx, facts)),
@@ -132,7 +171,7 @@ impl Report {
             manual(ManualItem::TestedLocally),
             derived("published", "Published".into(), published_state(ctx, facts)?),
             derived("merged-into-main", format!("Merged into {main}"), main_state(ctx, facts)?),
-            manual(ManualItem::DeploymentMonitored),
+            monitored,
             manual(ManualItem::VerifiedInProduction),
             derived(
                 "merged-into-development",
@@ -158,6 +197,27 @@ impl Report {
             },
             items,
             others: others(ctx, trunks, &found.branch)?,
+            deployments: deployed
+                .into_iter()
+                .map(|(target, found)| {
+                    let branch = match target {
+                        Target::Main => cfg.main.clone(),
+                        Target::Development => cfg.development.clone(),
+                    };
+                    match found {
+                        Ok(found) => BranchDeployments { branch, runs: found.runs, error: None },
+                        Err(e) => BranchDeployments { branch, runs: Vec::new(), error: Some(e) },
+                    }
+                })
+                .collect(),
+            pull_requests: match review::of_branch(ctx, &found.branch) {
+                Some(Ok(pulls)) => Some(pulls),
+                Some(Err(e)) => {
+                    output::warn(format!("the pull requests could not be read: {}", e.message));
+                    None
+                }
+                None => None,
+            },
         })
     }
 
@@ -182,6 +242,28 @@ impl Report {
             let line = format!("{mark} {:<width$}  {}", item.title, item.detail);
             output::say(line.trim_end());
         }
+        for deployed in &self.deployments {
+            output::say(format!("Deployments of {}:", deployed.branch));
+            if let Some(error) = &deployed.error {
+                output::say(format!("  ? {error}"));
+            }
+            for run in &deployed.runs {
+                let at =
+                    run.started_at.as_deref().map_or(String::new(), |t| format!(", started {t}"));
+                output::say(format!(
+                    "  {} {}: {}{at}",
+                    run.kind.label(),
+                    run.name,
+                    run.state_text()
+                ));
+            }
+        }
+        if let Some(pulls) = self.pull_requests.as_ref().filter(|p| !p.is_empty()) {
+            output::say("Pull requests:");
+            for pull in pulls {
+                output::say(format!("  {}", pull.text()));
+            }
+        }
         if !self.others.is_empty() {
             output::say(format!("Other hotfixes on {}:", self.remote_name));
             for other in &self.others {
@@ -205,6 +287,36 @@ fn others(ctx: &Context, trunks: &Trunks<'_, ObjectId>, branch: &str) -> Result<
         .zip(who)
         .map(|((branch, _), started_by)| Other { branch, started_by })
         .collect())
+}
+
+/// "Deployment monitored", told by main's deployments when nobody marked it.
+fn deployment_item(
+    ctx: &Context,
+    facts: &Facts,
+    found: &std::result::Result<Deployments, String>,
+) -> Item {
+    let main = &ctx.config.main;
+    let branch = &facts.found.branch;
+    let (state, detail) = match found {
+        Err(e) => (State::Unknown, format!("cannot tell: {e}")),
+        Ok(found) if found.landed.is_none() => {
+            (State::Todo, format!("after the merge into {main}"))
+        }
+        Ok(found) if found.all_succeeded() => {
+            (State::Done, format!("deployed: {}", found.summary()))
+        }
+        Ok(found) if found.any_failed() => (State::Warning, found.summary()),
+        Ok(found) => {
+            (State::Todo, format!("{}: git hotfix deploy {branch} --wait", found.summary()))
+        }
+    };
+    let mut item = derived(
+        ManualItem::DeploymentMonitored.id(),
+        ManualItem::DeploymentMonitored.title().to_owned(),
+        (state, detail),
+    );
+    item.manual = true;
+    item
 }
 
 /// A checklist line's state and what it says.

@@ -11,9 +11,6 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How long one call to the host may take.
-const CALL_LIMIT: Duration = Duration::from_secs(60);
-
 /// One repository on one GitHub host.
 pub struct GitHub {
     gh: PathBuf,
@@ -21,6 +18,7 @@ pub struct GitHub {
     pub host: String,
     /// `owner/name`.
     pub repo: String,
+    limit: Duration,
 }
 
 /// What the host said when a call failed.
@@ -101,6 +99,20 @@ pub struct Pull {
     pub mergeable: Option<bool>,
     #[serde(default)]
     pub mergeable_state: Option<String>,
+    /// `open` or `closed`.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub merged_at: Option<String>,
+    #[serde(default)]
+    pub requested_reviewers: Vec<Login>,
+    #[serde(default)]
+    pub requested_teams: Vec<Team>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Team {
+    pub slug: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,7 +130,7 @@ pub struct Review {
     pub commit_id: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Login {
     pub login: String,
 }
@@ -130,6 +142,47 @@ struct Permission {
     role_name: Option<String>,
 }
 
+/// A GitHub deployment: what was deployed where.
+#[derive(Debug, Deserialize)]
+pub struct Deployment {
+    pub id: u64,
+    pub sha: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// The latest word on a deployment (`queued`, `in_progress`, `success`, `failure`, …).
+#[derive(Debug, Deserialize)]
+pub struct DeploymentStatus {
+    pub state: String,
+    #[serde(default)]
+    pub log_url: Option<String>,
+    #[serde(default)]
+    pub target_url: Option<String>,
+}
+
+/// A run of a GitHub Actions workflow.
+#[derive(Debug, Deserialize)]
+pub struct WorkflowRun {
+    pub id: u64,
+    pub head_sha: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    #[serde(default)]
+    pub run_started_at: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WorkflowRuns {
+    workflow_runs: Vec<WorkflowRun>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Merged {
     #[serde(default)]
@@ -137,13 +190,13 @@ pub struct Merged {
 }
 
 impl GitHub {
-    /// The repository `owner/name` on `host`, reached through `gh`.
-    pub fn new(host: &str, repo: &str) -> Result<Self> {
+    /// The repository `owner/name` on `host`, reached through `gh`; each call may take `limit`.
+    pub fn new(host: &str, repo: &str, limit: Duration) -> Result<Self> {
         let gh = spawn::find(
             "gh",
             "install GitHub's command line tool (Debian: apt install gh), then: gh auth login",
         )?;
-        Ok(Self { gh, host: host.to_owned(), repo: repo.to_owned() })
+        Ok(Self { gh, host: host.to_owned(), repo: repo.to_owned(), limit })
     }
 
     /// The repository's merge settings.
@@ -195,6 +248,13 @@ impl GitHub {
         self.list(&path)
     }
 
+    /// Every pull request from `head` (a branch of this repository), open or closed, newest first.
+    pub fn pulls_from(&self, head: &str) -> Result<Vec<Pull>> {
+        let owner = self.repo.split('/').next().unwrap_or_default();
+        let head = encode(&format!("{owner}:{head}"));
+        self.list(&format!("repos/{}/pulls?state=all&head={head}", self.repo))
+    }
+
     /// One pull request, with its mergeability.
     pub fn pull(&self, number: u64) -> Result<Pull> {
         self.get(&format!("repos/{}/pulls/{number}", self.repo))
@@ -242,6 +302,34 @@ impl GitHub {
         }
     }
 
+    /// The recent deployments to `environment`, newest first (one page: the newest that
+    /// matters is recent).
+    pub fn deployments(&self, environment: &str) -> Result<Vec<Deployment>> {
+        self.get(&format!(
+            "repos/{}/deployments?environment={}&per_page=30",
+            self.repo,
+            encode(environment)
+        ))
+    }
+
+    /// The newest status of deployment `id`; `None` before it has one.
+    pub fn deployment_status(&self, id: u64) -> Result<Option<DeploymentStatus>> {
+        let path = format!("repos/{}/deployments/{id}/statuses?per_page=1", self.repo);
+        let statuses: Vec<DeploymentStatus> = self.get(&path)?;
+        Ok(statuses.into_iter().next())
+    }
+
+    /// The recent runs of `workflow` (file name or id) on `branch`, newest first.
+    pub fn workflow_runs(&self, workflow: &str, branch: &str) -> Result<Vec<WorkflowRun>> {
+        let path = format!(
+            "repos/{}/actions/workflows/{}/runs?branch={}&per_page=30",
+            self.repo,
+            encode(workflow),
+            encode(branch)
+        );
+        self.get::<WorkflowRuns>(&path).map(|runs| runs.workflow_runs)
+    }
+
     /// The call as it is made, for `--dry-run` and for `--fix` to show before it asks.
     pub fn shown(&self, method: &str, path: &str) -> String {
         format!("gh api --hostname {} --method {method} {path}", self.host)
@@ -285,7 +373,7 @@ impl GitHub {
             .args(args)
             .env("GH_PROMPT_DISABLED", "1")
             .env("GH_NO_UPDATE_NOTIFIER", "1")
-            .timeout(CALL_LIMIT);
+            .timeout(self.limit);
         if let Some(input) = input {
             call = call.input(input);
         }
@@ -326,6 +414,21 @@ impl GitHub {
                 .hint(format!("check gh: gh auth status --hostname {host}")),
         }
     }
+}
+
+/// Each reviewer's last word (`APPROVED`, `CHANGES_REQUESTED`, `DISMISSED`) on commit `head`,
+/// in the order they last spoke; comments are not a verdict.
+pub fn verdicts<'a>(reviews: &'a [Review], head: &str) -> Vec<(&'a str, &'a str)> {
+    let mut latest: Vec<(&str, &str)> = Vec::new();
+    for review in reviews.iter().filter(|r| r.commit_id.as_deref() == Some(head)) {
+        let Some(user) = &review.user else { continue };
+        if review.state == "COMMENTED" || review.state == "PENDING" {
+            continue;
+        }
+        latest.retain(|(u, _)| *u != user.login);
+        latest.push((&user.login, &review.state));
+    }
+    latest
 }
 
 /// Reads gh's `gh: <message> (HTTP <status>)`; any other text is kept whole.

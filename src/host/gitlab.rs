@@ -8,14 +8,13 @@ use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::time::Duration;
 
-const CALL_LIMIT: Duration = Duration::from_secs(60);
-
 /// One project on one GitLab host.
 pub struct GitLab {
     glab: PathBuf,
     pub host: String,
     /// `group/subgroup/name`.
     pub project: String,
+    limit: Duration,
 }
 
 #[derive(Debug, Deserialize)]
@@ -35,10 +34,11 @@ pub struct ProtectedBranch {
 }
 
 impl GitLab {
-    pub fn new(host: &str, project: &str) -> Result<Self> {
+    /// `project` on `host`, reached through `glab`; each call may take `limit`.
+    pub fn new(host: &str, project: &str, limit: Duration) -> Result<Self> {
         let glab =
             spawn::find("glab", "install GitLab's command line tool, then: glab auth login")?;
-        Ok(Self { glab, host: host.to_owned(), project: project.to_owned() })
+        Ok(Self { glab, host: host.to_owned(), project: project.to_owned(), limit })
     }
 
     pub fn project(&self) -> Result<Project> {
@@ -58,7 +58,7 @@ impl GitLab {
         let out = Call::new(&self.glab)
             .args(&["api", "--hostname", &self.host, "--paginate", "--", path])
             .env("NO_PROMPT", "1")
-            .timeout(CALL_LIMIT)
+            .timeout(self.limit)
             .run()?;
         if !out.status.success() {
             let said = String::from_utf8_lossy(&out.stderr).trim().replace('\n', " ");

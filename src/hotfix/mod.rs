@@ -3,6 +3,8 @@
 //! rule checks that join repository reads to the policy (`checks`).
 
 pub mod checks;
+pub mod deployments;
 pub mod marks;
+pub mod review;
 pub mod state;
 pub mod steps;

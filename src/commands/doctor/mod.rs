@@ -14,7 +14,6 @@ use crate::host::url::{Forge, Project};
 use crate::output::{self, Paint, note, say};
 use crate::repo::Repo;
 use serde::Serialize;
-use std::io::IsTerminal;
 
 /// Audit hooks, configuration, remote, CI and the code host's settings
 #[derive(Debug, clap::Args)]
@@ -88,7 +87,7 @@ pub fn run(args: &DoctorArgs) -> Result<()> {
     let config = &ctx.config;
     match ctx.project() {
         Some(p) if p.forge == Forge::GitHub => github(args, config, &p, &mut checks)?,
-        Some(p) if p.forge == Forge::GitLab => match GitLab::new(&p.host, &p.path)
+        Some(p) if p.forge == Forge::GitLab => match GitLab::new(&p.host, &p.path, ctx.config.network_timeout)
             .and_then(|gl| hosted::gitlab_checks(&gl, config))
         {
             Ok(found) => checks.extend(found),
@@ -111,7 +110,7 @@ fn github(
     project: &Project,
     checks: &mut Vec<Check>,
 ) -> Result<()> {
-    let read = GitHub::new(&project.host, &project.path).and_then(|gh| {
+    let read = GitHub::new(&project.host, &project.path, config.network_timeout).and_then(|gh| {
         let facts = hosted::Facts::read(&gh, config)?;
         Ok((gh, facts))
     });
@@ -166,18 +165,14 @@ fn apply_ruleset(args: &DoctorArgs, gh: &GitHub, config: &Config) -> Result<()> 
     note(serde_json::to_string_pretty(&body).unwrap_or_default());
     note("EOF");
     if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Error::env(
-                "--fix changes the host's settings: confirm on a terminal, or pass --yes",
-            ));
-        }
-        note("Apply it? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin()
-            .read_line(&mut answer)
-            .map_err(|e| Error::env(format!("cannot read the answer: {e}")))?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Err(Error::refused("nothing was changed"));
+        match output::ask("Apply it?")? {
+            None => {
+                return Err(Error::env(
+                    "--fix changes the host's settings: confirm on a terminal, or pass --yes",
+                ));
+            }
+            Some(false) => return Err(Error::refused("nothing was changed")),
+            Some(true) => {}
         }
     }
     gh.save_ruleset(id, &body)?;

@@ -7,6 +7,7 @@
 //! that the user committed the merge and goes on, `--abort` puts every branch back. The file is
 //! never trusted blindly: a branch that moved since is reported, and nothing is touched.
 
+mod gate;
 mod journal;
 
 use crate::context::Context;
@@ -45,6 +46,9 @@ pub struct FinishArgs {
     /// Show what would be done (the checks still run) and change nothing
     #[arg(long)]
     dry_run: bool,
+    /// Merge into development although main's deployment of the hotfix has not succeeded
+    #[arg(long, conflicts_with = "abort")]
+    no_deploy_check: bool,
 }
 
 pub fn run(args: &FinishArgs) -> Result<()> {
@@ -127,7 +131,7 @@ fn begin(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
         return show_plan(ctx, &state, tip);
     }
     save(path, &state)?;
-    drive(ctx, path, state)
+    drive(ctx, path, state, args.no_deploy_check)
 }
 
 /// Where merging into `name` starts: the local branch, fast-forwarded to the remote-tracking
@@ -278,7 +282,7 @@ fn resume(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
     state.push |= args.push;
     state.keep |= args.keep;
     save(path, &state)?;
-    drive(ctx, path, state)
+    drive(ctx, path, state, args.no_deploy_check)
 }
 
 /// `--abort`: every branch back where it was, in one ref transaction guarded by the values
@@ -289,6 +293,13 @@ fn abort(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
         return Err(Error::refused(format!(
             "'{}' and '{}' were already pushed to {}: aborting here would not undo that",
             state.main.branch, state.development.branch, ctx.config.remote
+        ))
+        .hint("complete the finish instead: git hotfix finish --continue"));
+    }
+    if gate::main_pushed(ctx, &state)? {
+        return Err(Error::refused(format!(
+            "'{}' was already pushed to {} so that it could deploy: aborting would not undo that",
+            state.main.branch, ctx.config.remote
         ))
         .hint("complete the finish instead: git hotfix finish --continue"));
     }
@@ -353,13 +364,18 @@ fn abort(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs the steps from `state.next` to the end, saving the state before each.
-fn drive(ctx: &Context, path: &Path, mut state: State) -> Result<()> {
+/// Runs the steps from `state.next` to the end, saving the state before each. `skip_deploy`
+/// is `--no-deploy-check`.
+fn drive(ctx: &Context, path: &Path, mut state: State, skip_deploy: bool) -> Result<()> {
     let tip = parse(ctx, &state.tip)?;
     loop {
         let step = state.next;
         let result = match step {
-            Step::MergeMain | Step::MergeDevelopment => merge_step(ctx, path, &mut state, tip),
+            Step::MergeMain => merge_step(ctx, path, &mut state, tip),
+            Step::MergeDevelopment => {
+                gate::wait_for_deployment(ctx, &state, tip, skip_deploy)?;
+                merge_step(ctx, path, &mut state, tip)
+            }
             Step::Push => push_step(ctx, path, &mut state),
             Step::Tidy => return tidy(ctx, path, &state, tip).map_err(|e| way_out(e, &state)),
         };
