@@ -290,3 +290,26 @@ mod tests {
         assert_eq!(timestamp(1_700_000_000), "2023-11-14T22:13:20Z");
     }
 }
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix output::fuzz`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{config, text};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(config(512))]
+
+        #[test]
+        fn any_text_is_a_time_or_none(t in text()) {
+            let _ = parse_timestamp(&t);
+        }
+
+        #[test]
+        fn printed_times_read_back(secs in -62_135_596_800i64..253_402_300_799) {
+            prop_assert_eq!(parse_timestamp(&timestamp(secs)), Some(secs));
+            prop_assert_eq!(parse_timestamp(&date(secs)), Some(secs - secs.rem_euclid(86_400)));
+        }
+    }
+}

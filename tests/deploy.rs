@@ -451,3 +451,38 @@ fn deploy_tag_creates_and_pushes_annotated_tags_and_never_moves_one() {
         repo.run_git(&repo.origin, &["rev-parse", &format!("prod-{today}^{{commit}}")]).ok().stdout;
     assert_eq!(still.trim(), merge);
 }
+
+#[test]
+fn ctrl_c_during_wait_leaves_nothing_behind() {
+    let (repo, merge, _) = merged();
+    let running = json!([execution("e", "InProgress", &merge, 1_700_000_000.0)]);
+    let aws = Aws::start(&repo, json!({"prod-backend": running, "prod-frontend": running}));
+    let refs = repo.git(&["for-each-ref"]);
+    let mut child = repo
+        .command(crate::support::BIN, &repo.work)
+        .args(["deploy", "--wait"])
+        .envs(aws.env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once it is waiting (the first round asked both pipelines), interrupt it as Ctrl-C would.
+    let asked = std::time::Instant::now();
+    while aws.requests().len() < 2 && asked.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let stopped = std::time::Instant::now();
+    let status = child.wait().unwrap();
+    assert!(!status.success() && stopped.elapsed().as_secs() < 10, "{status:?}");
+    assert_eq!(repo.git(&["for-each-ref"]), refs, "no ref was made or moved");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "", "the work tree is untouched");
+    let git_dir = repo.work.join(".git");
+    let locks: Vec<_> = std::fs::read_dir(&git_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".lock"))
+        .collect();
+    assert!(locks.is_empty(), "{locks:?}");
+}

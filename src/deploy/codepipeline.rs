@@ -89,19 +89,7 @@ impl CodePipeline {
         if !out.status.success() {
             return Err(self.failure(pipeline, &stderr));
         }
-        let listing: Listing = serde_json::from_slice(&out.stdout).map_err(|e| {
-            let what = if out.stdout.iter().all(u8::is_ascii_whitespace) {
-                "nothing".to_owned()
-            } else {
-                format!("something else ({e})")
-            };
-            Error::env(format!(
-                "aws printed {what} where the executions of pipeline '{pipeline}' were expected"
-            ))
-            .hint("check the CLI and its endpoint: aws codepipeline list-pipelines")
-        })?;
-        Ok(listing
-            .pipeline_execution_summaries
+        Ok(parse(&out.stdout, pipeline)?
             .into_iter()
             .map(|s| Candidate {
                 link: Some(self.link(pipeline, &s.pipeline_execution_id)),
@@ -179,6 +167,22 @@ impl CodePipeline {
     }
 }
 
+/// The executions in what `aws … --output json` printed.
+fn parse(stdout: &[u8], pipeline: &str) -> Result<Vec<Summary>> {
+    let listing: Listing = serde_json::from_slice(stdout).map_err(|e| {
+        let what = if stdout.iter().all(u8::is_ascii_whitespace) {
+            "nothing".to_owned()
+        } else {
+            format!("something else ({e})")
+        };
+        Error::env(format!(
+            "aws printed {what} where the executions of pipeline '{pipeline}' were expected"
+        ))
+        .hint("check the CLI and its endpoint: aws codepipeline list-pipelines")
+    })?;
+    Ok(listing.pipeline_execution_summaries)
+}
+
 /// CodePipeline's execution states.
 fn status(word: &str) -> Status {
     match word {
@@ -226,5 +230,62 @@ mod tests {
         assert_eq!(status("Succeeded"), Status::Succeeded);
         assert_eq!(status("Superseded"), Status::Failed);
         assert_eq!(status("Stopping"), Status::InProgress);
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix deploy::codepipeline::fuzz`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{bytes, config, text};
+    use proptest::prelude::*;
+
+    /// JSON shaped like the CLI's output, with every field possibly missing or of a wrong type.
+    fn listing() -> impl Strategy<Value = String> {
+        let value = prop_oneof![
+            text().prop_map(|t| serde_json::Value::String(t).to_string()),
+            any::<f64>().prop_map(|f| serde_json::json!(f).to_string()),
+            Just("null".to_owned()),
+            Just("[]".to_owned()),
+            Just("{}".to_owned()),
+            "[0-9a-f]{40}".prop_map(|h| format!("{h:?}")),
+        ];
+        let key = prop::sample::select(vec![
+            "pipelineExecutionId",
+            "status",
+            "startTime",
+            "sourceRevisions",
+            "revisionId",
+            "x",
+        ]);
+        let summary = prop::collection::vec((key, value.clone()), 0..6).prop_map(|fields| {
+            let inner: Vec<String> = fields.iter().map(|(k, v)| format!("{k:?}: {v}")).collect();
+            let revisions = format!(
+                "[{{\"revisionId\": {}}}]",
+                fields.first().map_or("null", |f| f.1.as_str())
+            );
+            format!("{{{}, \"sourceRevisions\": {revisions}}}", inner.join(", "))
+        });
+        (prop::collection::vec(summary, 0..4), any::<bool>()).prop_map(|(all, token)| {
+            let next = if token { ", \"NextToken\": \"abc\"" } else { "" };
+            format!("{{\"pipelineExecutionSummaries\": [{}]{next}}}", all.join(", "))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(config(256))]
+
+        #[test]
+        fn any_output_parses_or_fails_naming_the_pipeline(out in prop_oneof![bytes(), listing().prop_map(String::into_bytes)]) {
+            if let Err(e) = parse(&out, "prod") {
+                prop_assert!(e.message.contains("pipeline 'prod'"), "{}", e.message);
+            }
+        }
+
+        #[test]
+        fn any_error_text_is_read_without_panicking(stderr in text()) {
+            let (_, message) = aws_error(&stderr);
+            prop_assert!(!message.is_empty());
+        }
     }
 }
