@@ -108,7 +108,9 @@ impl<'a> Call<'a> {
 
     /// The process to start: program, arguments, environment and directory.
     fn command(&self) -> Command {
+        crash_point();
         let mut command = Command::new(self.program);
+        command.env_remove(CRASH_AT);
         command.args(&self.args).envs(self.env.iter().map(|(k, v)| (k, v)));
         if let Some(dir) = self.dir {
             command.current_dir(dir);
@@ -174,6 +176,23 @@ impl<'a> Call<'a> {
         };
         let stderr = redact(&String::from_utf8_lossy(&stderr)).into_bytes();
         Ok(Output { status, stdout, stderr })
+    }
+}
+
+/// Test builds only: `GIT_HOTFIX_CRASH_AT_SPAWN=N` ends this process abruptly, with no
+/// cleanup at all (as a kill would), just before it starts its N-th program. The kill tests
+/// stop a command between every two of its steps this way. Programs it starts never see it.
+const CRASH_AT: &str = "GIT_HOTFIX_CRASH_AT_SPAWN";
+
+fn crash_point() {
+    #[cfg(debug_assertions)]
+    {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let at = std::env::var(CRASH_AT).ok().and_then(|n| n.parse::<usize>().ok());
+        if at.is_some_and(|at| STARTED.fetch_add(1, Ordering::SeqCst) + 1 == at) {
+            std::process::abort();
+        }
     }
 }
 

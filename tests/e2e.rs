@@ -17,6 +17,7 @@ mod hooks_pre_push;
 mod hooks_pre_receive;
 mod hooks_prepare_commit_msg;
 mod init;
+mod killed;
 mod list;
 mod marks;
 mod merge;

@@ -168,12 +168,16 @@ fn a_state_that_no_longer_matches_is_never_trusted() {
 }
 
 #[test]
-fn continue_refuses_a_merge_that_was_given_up() {
+fn continue_redoes_a_merge_that_did_not_happen() {
     let t = TestRepo::new();
     setup(&t, true);
     t.hotfix(&["finish"]).code(1);
     t.git(&["merge", "--abort"]);
-    t.hotfix(&["finish", "--continue"]).code(1).stderr_has(&["no merge commit", "--abort"]);
+    // Given up (or interrupted before Git merged): --continue merges again, and stops on the
+    // same conflict.
+    t.hotfix(&["finish", "--continue"])
+        .code(1)
+        .stderr_has(&["did not happen; merging now", "stopped on a conflict in: src/app.txt"]);
     t.hotfix(&["finish", "--abort"]).ok();
 }
 

@@ -27,6 +27,7 @@ pub struct CleanupArgs {
 
 pub fn run(args: &CleanupArgs) -> Result<()> {
     let ctx = Context::open()?;
+    steps::refuse_stale_locks(&ctx, "clean up")?;
     let branch = steps::hotfix_to_act_on(&ctx, args.branch.as_deref(), "cleanup")?;
     let remote = ctx.config.remote.clone();
     if args.dry_run {

@@ -8,6 +8,7 @@ use crate::context::Context;
 use crate::deploy::Run;
 use crate::error::Result;
 use crate::hotfix::deployments::{self, Deployments};
+use crate::hotfix::journal;
 use crate::hotfix::marks::{self, Checklist, ManualItem, Person, Source, Sync};
 use crate::hotfix::review::{self, PullReview};
 use crate::hotfix::state::{self, Facts, Landing, Stage, Target, TipSource, locate, target};
@@ -30,7 +31,27 @@ pub struct StatusArgs {
 
 pub fn run(args: &StatusArgs) -> Result<()> {
     let ctx = Context::open()?;
-    let branch = target(&ctx, args.branch.as_deref())?;
+    // A finish that stopped (a conflict, a kill, a failed push) is what matters most here; on
+    // main or development, where it leaves you, it names the hotfix.
+    let finishing = journal::load(&ctx.repo.git_dir().join(journal::STATE_FILE)).ok().flatten();
+    let branch = match (&args.branch, &finishing) {
+        (None, Some(state)) => target(&ctx, None).unwrap_or_else(|_| state.branch.clone()),
+        _ => target(&ctx, args.branch.as_deref())?,
+    };
+    let finishing = finishing.filter(|state| state.branch == branch).map(|state| {
+        let stopped = format!(
+            "a finish of '{branch}' is under way, stopped while {}",
+            state.next.describe(&state)
+        );
+        output::warn(&stopped);
+        output::note("  go on: git hotfix finish --continue");
+        output::note("  or put every branch back where it was: git hotfix finish --abort");
+        stopped
+    });
+    if let Err(locked) = steps::refuse_stale_locks(&ctx, "change anything") {
+        output::warn(&locked.message);
+        locked.hints.iter().for_each(|h| output::note(format!("  {h}")));
+    }
     let found = locate(&ctx, &branch)?;
     let synced = marks::sync(&ctx);
     if synced != Sync::NoRemote && marks::pending(&ctx)? {
@@ -50,7 +71,8 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     }
     let trunks = ctx.trunks()?;
     let facts = Facts::gather(&ctx, &trunks, found)?;
-    let report = Report::build(&ctx, &trunks, &facts, &checklist)?;
+    let mut report = Report::build(&ctx, &trunks, &facts, &checklist)?;
+    report.finish_under_way = finishing;
     if args.json {
         output::json(&report);
     } else {
@@ -123,6 +145,8 @@ pub struct Report {
     pub deployments: Vec<BranchDeployments>,
     /// The pull requests from the branch and their reviews (`null`: not on GitHub, or no `gh`).
     pub pull_requests: Option<Vec<PullReview>>,
+    /// Where a `finish` of this hotfix stopped, when one is under way.
+    pub finish_under_way: Option<String>,
 }
 
 /// The deployments of one long-lived branch, or why they could not be read.
@@ -218,6 +242,7 @@ impl Report {
                 }
                 None => None,
             },
+            finish_under_way: None,
         })
     }
 

@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod deployments;
+pub mod journal;
 pub mod marks;
 pub mod review;
 pub mod state;

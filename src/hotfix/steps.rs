@@ -107,6 +107,48 @@ pub fn refuse_operation_in_progress(ctx: &Context, doing: &str) -> Result<()> {
     }
 }
 
+/// The lock files a Git process leaves when it is killed: while one is there, the index or the
+/// ref it guards cannot change. They are reported with the fix and never removed here, since
+/// another Git may be running.
+pub fn refuse_stale_locks(ctx: &Context, doing: &str) -> Result<()> {
+    let (git_dir, common) = (ctx.repo.git_dir(), ctx.repo.common_dir());
+    let mut found: Vec<std::path::PathBuf> = ["index.lock", "HEAD.lock"]
+        .iter()
+        .map(|f| git_dir.join(f))
+        .chain(["packed-refs.lock", "config.lock"].iter().map(|f| common.join(f)))
+        .filter(|p| p.exists())
+        .collect();
+    let mut dirs = vec![common.join("refs/heads")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "lock") {
+                found.push(path);
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+    use std::os::unix::ffi::OsStrExt;
+    let quoted: Vec<String> = found
+        .iter()
+        .map(|p| String::from_utf8_lossy(&output::sh_quote(p.as_os_str().as_bytes())).into_owned())
+        .collect();
+    Err(Error::env(format!(
+        "refusing to {doing}: a Git process left {} behind (killed, or still running)",
+        listed.join(", ")
+    ))
+    .hint(format!(
+        "if no Git command is running in this repository, remove it: rm -- {}",
+        quoted.join(" ")
+    ))
+    .hint("then run the command again"))
+}
+
 /// `git switch <args>` from a clean work tree, passing Git's messages on; returns whether it
 /// switched. Git writes the index and the work tree before it moves HEAD, so a switch that
 /// cannot move HEAD (a stale `HEAD.lock`) leaves the other branch's files behind as changes

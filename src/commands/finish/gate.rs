@@ -1,9 +1,9 @@
 //! The back-merge waits for main's deployment: `finish` pushes main first (with `--push`) and
 //! stops until the deployment of the hotfix's merge has succeeded.
 
-use super::journal::{State, parse};
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::hotfix::journal::{State, parse};
 use crate::hotfix::state::Target;
 use crate::hotfix::{deployments, steps};
 use crate::output::say;

@@ -8,20 +8,19 @@
 //! never trusted blindly: a branch that moved since is reported, and nothing is touched.
 
 mod gate;
-mod journal;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::hotfix::journal::{
+    Checkout, STATE_FILE, STATE_VERSION, State, Step, Trunk, load, load_for, mismatches, parse,
+    remove, save, stale, way_out,
+};
 use crate::hotfix::{checks, marks, steps};
 use crate::output::{self, note, say};
 use crate::policy::{CommitRef, Graph};
 use crate::repo::Head;
 use crate::spawn::Git;
 use gix::ObjectId;
-use journal::{
-    Checkout, STATE_FILE, STATE_VERSION, State, Step, Trunk, load, load_for, mismatches, parse,
-    remove, save, stale, way_out,
-};
 use std::path::Path;
 
 /// Merge a hotfix into main, then into development, then delete it (for teams that merge
@@ -54,6 +53,7 @@ pub struct FinishArgs {
 pub fn run(args: &FinishArgs) -> Result<()> {
     let ctx = Context::open()?;
     steps::require_work_tree(&ctx, "finish")?;
+    steps::refuse_stale_locks(&ctx, "finish")?;
     let path = ctx.repo.git_dir().join(STATE_FILE);
     if args.resume {
         resume(&ctx, &path, args)
@@ -258,24 +258,20 @@ fn resume(ctx: &Context, path: &Path, args: &FinishArgs) -> Result<()> {
         }
         let expected = state.trunk(state.next).expected().unwrap_or_default().to_owned();
         let actual = ctx.repo.resolve_ref(&format!("refs/heads/{into}"))?;
-        if actual.map(|id| id.to_string()) == Some(expected) {
-            return Err(Error::refused(format!(
-                "there is no merge commit of '{}' on '{into}': the merge was given up",
-                state.branch
-            ))
-            .hint(format!(
-                "merge it yourself (git switch {into} && git merge --no-ff {}), then: git hotfix finish --continue",
-                state.branch
-            ))
-            .hint("or put every branch back where it was: git hotfix finish --abort"));
-        }
-        // `mismatches` has checked that it is the merge of the hotfix onto where finish left it.
         steps::refuse_uncommitted("continue")?;
-        let step = state.next;
-        state.trunk_mut(step).now = actual.map(|id| id.to_string());
-        state.merging = false;
-        state.next = following(step, &state);
-        note(format!("the merge into '{into}' is committed; going on"));
+        if actual.map(|id| id.to_string()) == Some(expected) {
+            // Interrupted before Git merged, or the merge was given up: it did not happen.
+            state.merging = false;
+            note(format!("the merge into '{into}' did not happen; merging now"));
+        } else {
+            // `mismatches` has checked that it is the merge of the hotfix onto where finish
+            // left it.
+            let step = state.next;
+            state.trunk_mut(step).now = actual.map(|id| id.to_string());
+            state.merging = false;
+            state.next = following(step, &state);
+            note(format!("the merge into '{into}' is committed; going on"));
+        }
     } else {
         steps::refuse_uncommitted("continue")?;
     }

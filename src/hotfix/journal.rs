@@ -1,5 +1,6 @@
-//! The saved state behind `finish --continue` and `--abort`: a JSON file under the Git dir,
-//! written before each step, and the checks that refuse to trust it once the branches moved.
+//! The journal of a `finish` under way, behind `finish --continue` and `--abort`: a JSON file
+//! under the Git dir, written before each step, and the checks that refuse to trust it once the
+//! branches moved. `status` reads it too, to say that a finish stopped and how to get out.
 
 use crate::context::Context;
 use crate::error::{Error, Result};
