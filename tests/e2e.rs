@@ -22,6 +22,7 @@ mod list;
 mod marks;
 mod merge;
 mod publish;
+mod remote;
 mod start;
 mod status;
 mod tour;

@@ -249,7 +249,7 @@ fn a_failed_push_keeps_the_merges_local_and_continue_pushes_again() {
 
     t.hotfix(&["finish", "--push"]).code(1).stderr_has(&[
         "maintenance window",
-        "pushing 'main' and 'development' to origin failed",
+        "origin refused 'main' and 'development': its message is above",
         "git hotfix finish --continue",
         "git hotfix finish --abort",
     ]);
@@ -283,7 +283,7 @@ fn offline_it_warns_and_merges_with_what_it_has() {
     let tip = setup(&t, false);
     t.git(&["remote", "set-url", "origin", t.tmp.path().join("gone.git").to_str().unwrap()]);
 
-    t.hotfix(&["finish"]).ok().stderr_has(&["warning: could not fetch from origin"]);
+    t.hotfix(&["finish"]).ok().stderr_has(&["warning: offline: could not fetch from origin"]);
     assert_eq!(parents(&t, "main")[1], tip);
     assert_eq!(parents(&t, "development")[1], tip);
 }

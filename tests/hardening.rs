@@ -795,7 +795,7 @@ fn finish_push_whose_branch_deletion_is_rejected_cannot_abort_but_continues() {
     origin_refuses(&t, "deletions");
     t.hotfix(&["finish", "--push"]).code(1).stderr_has(&[
         "no deletions today",
-        "could not delete 'hotfix/login-timeout' on origin",
+        "origin refused the deletion of 'hotfix/login-timeout'",
         "merged into 'main' and 'development' and pushed already",
         "git hotfix finish --continue",
     ]);
@@ -859,7 +859,7 @@ fn cleanup_whose_remote_deletion_is_rejected_keeps_the_local_branch() {
     origin_refuses(&t, "deletions");
     t.hotfix(&["cleanup"]).code(1).stderr_has(&[
         "no deletions today",
-        "could not delete 'hotfix/login-timeout' on origin",
+        "origin refused the deletion of 'hotfix/login-timeout'",
         "the local 'hotfix/login-timeout' was kept too",
         "run git hotfix cleanup hotfix/login-timeout again",
     ]);

@@ -27,13 +27,16 @@ pub struct CleanupArgs {
 
 pub fn run(args: &CleanupArgs) -> Result<()> {
     let ctx = Context::open()?;
-    steps::refuse_stale_locks(&ctx, "clean up")?;
-    let branch = steps::hotfix_to_act_on(&ctx, args.branch.as_deref(), "cleanup")?;
+    clean_up(&ctx, args).map_err(|e| steps::with_lock_hint(&ctx, e))
+}
+
+fn clean_up(ctx: &Context, args: &CleanupArgs) -> Result<()> {
+    let branch = steps::hotfix_to_act_on(ctx, args.branch.as_deref(), "cleanup")?;
     let remote = ctx.config.remote.clone();
     if args.dry_run {
         note(format!("dry run: using {remote}'s branches as last fetched"));
     } else {
-        steps::fetch(&ctx, true)?;
+        steps::fetch(ctx, true)?;
     }
     let local = ctx.repo.resolve_ref(&format!("refs/heads/{branch}"))?;
     let tracking = ctx.repo.resolve_ref(&format!("refs/remotes/{remote}/{branch}"))?;
@@ -51,8 +54,8 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
     // Every copy must be in both trunks: a local tip ahead of the remote one holds commits
     // the code host never saw.
     let trunks = ctx.trunks()?;
-    let main_label = steps::trunk_label(&ctx, &ctx.config.main)?;
-    let development_label = steps::trunk_label(&ctx, &ctx.config.development)?;
+    let main_label = steps::trunk_label(ctx, &ctx.config.main)?;
+    let development_label = steps::trunk_label(ctx, &ctx.config.development)?;
     // R7 asks for both before a hotfix may go: main has it, and so does development.
     let mut missing = Vec::new();
     let copies = [(branch.clone(), local), (format!("{remote}/{branch}"), tracking)];
@@ -115,8 +118,8 @@ pub fn run(args: &CleanupArgs) -> Result<()> {
     };
     marks::record_tip(&branch, local.unwrap_or(tip))
         .map_err(|e| e.hint(stopped("nothing was deleted")))?;
-    if steps::has_remote(&ctx) {
-        steps::delete_remote_branch(&ctx, &branch)
+    if steps::has_remote(ctx) {
+        steps::delete_remote_branch(ctx, &branch)
             .map_err(|e| e.hint(stopped(&format!("the local '{branch}' was kept too"))))?;
         if tracking.is_some() {
             say(format!("deleted '{branch}' on {remote}"));

@@ -48,9 +48,11 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         output::note("  or put every branch back where it was: git hotfix finish --abort");
         stopped
     });
-    if let Err(locked) = steps::refuse_stale_locks(&ctx, "change anything") {
-        output::warn(&locked.message);
-        locked.hints.iter().for_each(|h| output::note(format!("  {h}")));
+    for lock in steps::stale_locks(&ctx) {
+        output::warn(format!(
+            "{} is there: a Git process was killed (or is still running); if none is running, remove it",
+            lock.display()
+        ));
     }
     let found = locate(&ctx, &branch)?;
     let synced = marks::sync(&ctx);

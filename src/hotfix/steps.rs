@@ -108,9 +108,8 @@ pub fn refuse_operation_in_progress(ctx: &Context, doing: &str) -> Result<()> {
 }
 
 /// The lock files a Git process leaves when it is killed: while one is there, the index or the
-/// ref it guards cannot change. They are reported with the fix and never removed here, since
-/// another Git may be running.
-pub fn refuse_stale_locks(ctx: &Context, doing: &str) -> Result<()> {
+/// ref it guards cannot change. They are never removed here, since another Git may be running.
+pub fn stale_locks(ctx: &Context) -> Vec<std::path::PathBuf> {
     let (git_dir, common) = (ctx.repo.git_dir(), ctx.repo.common_dir());
     let mut found: Vec<std::path::PathBuf> = ["index.lock", "HEAD.lock"]
         .iter()
@@ -129,24 +128,26 @@ pub fn refuse_stale_locks(ctx: &Context, doing: &str) -> Result<()> {
             }
         }
     }
-    if found.is_empty() {
-        return Ok(());
-    }
-    let listed: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+    found
+}
+
+/// `err`, plus what to do about a lock a killed Git left, when there is one: Git's own message
+/// only says the file exists.
+pub fn with_lock_hint(ctx: &Context, err: Error) -> Error {
     use std::os::unix::ffi::OsStrExt;
+    let found = stale_locks(ctx);
+    if found.is_empty() {
+        return err;
+    }
     let quoted: Vec<String> = found
         .iter()
         .map(|p| String::from_utf8_lossy(&output::sh_quote(p.as_os_str().as_bytes())).into_owned())
         .collect();
-    Err(Error::env(format!(
-        "refusing to {doing}: a Git process left {} behind (killed, or still running)",
-        listed.join(", ")
-    ))
-    .hint(format!(
-        "if no Git command is running in this repository, remove it: rm -- {}",
+    err.hint(format!(
+        "a Git process left {} behind (killed, or still running); if none is running now, remove it: rm -- {}",
+        found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         quoted.join(" ")
     ))
-    .hint("then run the command again"))
 }
 
 /// `git switch <args>` from a clean work tree, passing Git's messages on; returns whether it
@@ -185,25 +186,66 @@ pub fn fetch(ctx: &Context, prune: bool) -> Result<bool> {
         args.push("--prune");
     }
     args.extend(["--", remote]);
-    let out = Git::here().output(&args)?;
-    if out.status.success() {
-        return Ok(true);
-    }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let reason = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let reason = match Git::here().output_within(&args, ctx.config.network_timeout) {
+        Ok(out) if out.status.success() => return Ok(true),
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_owned()
+        }
+        Err(e) => e.message, // it did not answer within network_timeout
+    };
     output::warn(format!(
-        "could not fetch from {remote} ({}); going on with what was fetched before",
-        redact(reason)
+        "offline: could not fetch from {remote} ({}); going on with what was fetched before",
+        redact(&reason)
     ));
     Ok(false)
 }
 
-/// Runs `git push` capturing its output, and passes Git's (and the pre-push hook's) messages on
-/// to standard error.
-pub fn push(args: &[&str]) -> Result<Output> {
-    let out = Git::here().output(args)?;
+/// Runs `git push` (at most `network_timeout`) capturing its output, and passes Git's (and the
+/// hooks') messages on to standard error.
+pub fn push(ctx: &Context, args: &[&str]) -> Result<Output> {
+    let out = Git::here().output_within(args, ctx.config.network_timeout).map_err(|e| {
+        let remote = &ctx.config.remote;
+        Error::env(format!("{}: {remote} may or may not have taken the push", e.message))
+            .hint(format!("see what it has: git ls-remote {remote}"))
+            .hint("network_timeout in .githotfix.toml sets how long a push may take")
+    })?;
     relay(&out);
     Ok(out)
+}
+
+/// Why a push (of `what`) failed, from Git's messages (already shown): the remote moved since
+/// it was fetched, its hook refused, it cannot be reached, or something else. Never a reason
+/// to force.
+pub fn push_failure(ctx: &Context, out: &Output, what: &str) -> Error {
+    let remote = &ctx.config.remote;
+    let said = String::from_utf8_lossy(&out.stderr);
+    let has = |needle: &str| said.contains(needle);
+    if has("fetch first")
+        || has("non-fast-forward")
+        || has("stale info")
+        || has("failed to update ref")
+        || (has("is at") && has("but expected"))
+    {
+        Error::refused(format!(
+            "{remote} changed since it was fetched: someone pushed meanwhile, so the push of {what} was refused (nothing is ever forced)"
+        ))
+        .hint(format!("see what arrived: git fetch {remote} && git log --oneline ..{remote}/<branch>"))
+    } else if has("hook declined") || has("[remote rejected]") {
+        Error::refused(format!("{remote} refused {what}: its message is above"))
+    } else if has("Could not read from remote")
+        || has("unable to access")
+        || has("does not appear to be a git repository")
+        || has("Could not resolve host")
+        || has("Connection refused")
+    {
+        Error::env(format!(
+            "cannot reach {remote}: the push of {what} did not happen (Git's message is above)"
+        ))
+        .hint("check the network and the remote's address: git remote -v")
+    } else {
+        Error::refused(format!("pushing {what} to {remote} failed (Git's message is above)"))
+    }
 }
 
 /// Shows what a captured `git` wrote, on standard error.
@@ -224,8 +266,8 @@ pub fn delete_remote_branch(ctx: &Context, branch: &str) -> Result<()> {
         output::note(format!("{remote} has no branch '{branch}' (already deleted there)"));
         return Ok(());
     }
-    let out =
-        push(&["push", "--quiet", "--delete", "--", remote, &format!("refs/heads/{branch}")])?;
+    let spec = format!("refs/heads/{branch}");
+    let out = push(ctx, &["push", "--quiet", "--delete", "--", remote, &spec])?;
     if out.status.success() {
         return Ok(());
     }
@@ -234,7 +276,7 @@ pub fn delete_remote_branch(ctx: &Context, branch: &str) -> Result<()> {
         Git::here().run(&["update-ref", "-d", &tracking])?;
         return Ok(());
     }
-    Err(Error::refused(format!("could not delete '{branch}' on {remote} (Git's message is above)"))
+    Err(push_failure(ctx, &out, &format!("the deletion of '{branch}'"))
         .hint(format!("fix that, then delete it with: git push {remote} --delete {branch}")))
 }
 

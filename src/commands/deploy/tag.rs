@@ -89,17 +89,15 @@ pub fn create_and_push(
     let refs: Vec<String> = new.iter().map(|n| format!("refs/tags/{n}")).collect();
     let mut args = vec!["push", "--quiet", "--atomic", "--", remote.as_str()];
     args.extend(refs.iter().map(String::as_str));
-    let out = steps::push(&args)?;
+    let out = steps::push(ctx, &args)?;
     if !out.status.success() {
         // The tags made a moment ago exist nowhere else: take them back, so that a retry starts
         // from where this one did.
         for name in &new {
             let _ = git.output(&["tag", "--delete", "--", name]);
         }
-        return Err(Error::refused(format!(
-            "pushing {} to {remote} failed (Git's message is above); no tag was kept",
-            new.join(", ")
-        )));
+        return Err(steps::push_failure(ctx, &out, &new.join(", "))
+            .hint("no tag was kept: run it again once that is fixed"));
     }
     say(format!("pushed {} at {}", new.join(", "), CommitRef::of(&ctx.repo, tip)?));
     Ok(())

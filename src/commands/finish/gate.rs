@@ -31,11 +31,10 @@ pub fn wait_for_deployment(ctx: &Context, state: &State, tip: ObjectId, skip: bo
             .hint("then: git hotfix finish --continue (or --no-deploy-check to go ahead without it)"));
         }
         let spec = format!("refs/heads/{main}:refs/heads/{main}");
-        if !steps::push(&["push", "--quiet", "--", remote, &spec])?.status.success() {
-            return Err(Error::refused(format!(
-                "pushing '{main}' to {remote} failed (Git's message is above)"
-            ))
-            .hint("once that is fixed: git hotfix finish --continue"));
+        let out = steps::push(ctx, &["push", "--quiet", "--", remote, &spec])?;
+        if !out.status.success() {
+            return Err(steps::push_failure(ctx, &out, &format!("'{main}'"))
+                .hint("once that is fixed: git hotfix finish --continue"));
         }
         say(format!("pushed '{main}' to {remote}: its deployment can start"));
     }

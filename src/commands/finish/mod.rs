@@ -53,24 +53,23 @@ pub struct FinishArgs {
 pub fn run(args: &FinishArgs) -> Result<()> {
     let ctx = Context::open()?;
     steps::require_work_tree(&ctx, "finish")?;
-    steps::refuse_stale_locks(&ctx, "finish")?;
     let path = ctx.repo.git_dir().join(STATE_FILE);
-    if args.resume {
+    let result = if args.resume {
         resume(&ctx, &path, args)
     } else if args.abort {
         abort(&ctx, &path, args)
+    } else if let Some(state) = load(&path)? {
+        Err(Error::refused(format!(
+            "a finish of '{}' is already under way (stopped at: {})",
+            state.branch,
+            state.next.describe(&state)
+        ))
+        .hint("go on with it: git hotfix finish --continue")
+        .hint("or put every branch back where it was: git hotfix finish --abort"))
     } else {
-        if let Some(state) = load(&path)? {
-            return Err(Error::refused(format!(
-                "a finish of '{}' is already under way (stopped at: {})",
-                state.branch,
-                state.next.describe(&state)
-            ))
-            .hint("go on with it: git hotfix finish --continue")
-            .hint("or put every branch back where it was: git hotfix finish --abort"));
-        }
         begin(&ctx, &path, args)
-    }
+    };
+    result.map_err(|e| steps::with_lock_hint(&ctx, e))
 }
 
 /// A fresh run: every check first, then the state file, then the steps.
@@ -461,7 +460,7 @@ fn push_step(ctx: &Context, path: &Path, state: &mut State) -> Result<bool> {
         .collect();
     let mut args = vec!["push", "--quiet", "--atomic", "--", remote];
     args.extend(specs.iter().map(String::as_str));
-    let mut out = steps::push(&args)?;
+    let mut out = steps::push(ctx, &args)?;
     if !out.status.success()
         && String::from_utf8_lossy(&out.stderr).contains("does not support --atomic")
     {
@@ -469,13 +468,11 @@ fn push_step(ctx: &Context, path: &Path, state: &mut State) -> Result<bool> {
             "{remote} cannot take both branches at once; pushing them one after the other"
         ));
         args.retain(|a| *a != "--atomic");
-        out = steps::push(&args)?;
+        out = steps::push(ctx, &args)?;
     }
     if !out.status.success() {
-        return Err(Error::refused(format!(
-            "pushing '{}' and '{}' to {remote} failed (Git's message is above)",
-            state.main.branch, state.development.branch
-        )));
+        let what = format!("'{}' and '{}'", state.main.branch, state.development.branch);
+        return Err(steps::push_failure(ctx, &out, &what));
     }
     state.next = Step::Tidy;
     save(path, state)?;
