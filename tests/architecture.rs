@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["hotfix"],
     &["context"],
     &["repo", "host", "deploy"],
-    &["config", "output", "spawn"],
+    &["config", "output", "spawn", "ci"],
     &["policy", "error", "redact", "fuzz"],
 ];
 

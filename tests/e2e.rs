@@ -24,3 +24,4 @@ mod start;
 mod status;
 mod tour;
 mod verify;
+mod verify_ci;
