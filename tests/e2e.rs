@@ -10,6 +10,7 @@ mod config;
 mod doctor;
 mod finish;
 mod hardening;
+mod hook_managers;
 mod hooks_install;
 mod hooks_post_merge;
 mod hooks_pre_push;
