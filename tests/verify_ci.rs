@@ -59,6 +59,17 @@ fn pr_event(base: &str, head_sha: &str, head_ref: &str) -> String {
     )
 }
 
+/// A sandbox where hotfix/fix-a was merged into main and pushed with it: main's tip before
+/// and after.
+fn one_hotfix_pushed() -> (TestRepo, String, String) {
+    let t = TestRepo::new();
+    let before = t.rev("origin/main");
+    branch(&t, "hotfix/fix-a", "main", &[("src/a.txt", "Fix a")]);
+    let after = merge(&t, "main", "hotfix/fix-a");
+    push(&t, &["main", "hotfix/fix-a"]);
+    (t, before, after)
+}
+
 /// The annotations a run printed, one per line.
 fn annotations(run: &Run) -> Vec<&str> {
     run.stdout.lines().filter(|l| l.starts_with("::")).collect()
@@ -66,11 +77,7 @@ fn annotations(run: &Run) -> Vec<&str> {
 
 #[test]
 fn a_push_event_checks_what_the_push_added_and_annotates_each_violation() {
-    let t = TestRepo::new();
-    let before = t.rev("origin/main");
-    branch(&t, "hotfix/fix-a", "main", &[("src/a.txt", "Fix a")]);
-    let good = merge(&t, "main", "hotfix/fix-a");
-    push(&t, &["main"]);
+    let (t, before, good) = one_hotfix_pushed();
     let run = actions(&t, "push", &push_event("refs/heads/main", &before, &good, false)).ok();
     run.stderr_has(&[
         "GitHub Actions: push to 'main'",
@@ -129,11 +136,7 @@ fn a_new_branch_checks_the_commits_no_other_trunk_has() {
 
 #[test]
 fn a_force_push_is_said_and_its_new_range_checked() {
-    let t = TestRepo::new();
-    let root = t.rev("origin/main");
-    branch(&t, "hotfix/fix-a", "main", &[("src/a.txt", "Fix a")]);
-    let old = merge(&t, "main", "hotfix/fix-a");
-    push(&t, &["main"]);
+    let (t, root, old) = one_hotfix_pushed();
     t.git(&["reset", "-q", "--hard", &root]);
     branch(&t, "hotfix/fix-b", "main", &[("src/b.txt", "Fix b")]);
     let new = merge(&t, "main", "hotfix/fix-b");
@@ -277,7 +280,7 @@ fn a_gitlab_merge_request_pipeline_is_a_pull_request() {
     };
     mr(&good, "hotfix/fix-login")
         .ok()
-        .stderr_has(&["GitLab CI: pull request from 'hotfix/fix-login'"]);
+        .stderr_has(&["GitLab CI: merge request from 'hotfix/fix-login'"]);
     let run = mr(&mixed, "hotfix/from-dev").code(1).stderr_has(&["✗ R2"]);
     assert!(annotations(&run).is_empty(), "annotations are GitHub's\n{run}");
     gitlab(&t, &[("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main"), ("CI_COMMIT_SHA", &good)])
@@ -317,4 +320,50 @@ fn a_gitlab_branch_pipeline_checks_from_the_commit_before() {
     gitlab(&t, &[("CI_COMMIT_BRANCH", "development"), ("CI_COMMIT_SHA", &copy)])
         .code(2)
         .stderr_has(&["CI_COMMIT_BEFORE_SHA"]);
+}
+
+// ---- the GitHub Action ----
+
+/// The `run:` script of `action.yml`'s verify step, as written.
+fn action_script() -> String {
+    let action = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"),
+    )
+    .unwrap();
+    let step = &action[action.find("- name: git hotfix verify").expect("the verify step")..];
+    let body = &step[step.find("run: |\n").expect("its run script") + "run: |\n".len()..];
+    body.lines()
+        .take_while(|l| l.starts_with("        ") || l.is_empty())
+        .map(|l| format!("{}\n", l.get(8..).unwrap_or_default()))
+        .collect()
+}
+
+/// The step run the way GitHub runs a `shell: bash` step, with the inputs as its variables.
+fn action_step(t: &TestRepo, env: &[(&str, &str)]) -> Run {
+    let script = action_script();
+    let args = ["--noprofile", "--norc", "-eo", "pipefail", "-c", script.as_str()];
+    t.run_with("bash", &t.work, &args, env).no_panic()
+}
+
+#[test]
+fn the_actions_verify_step_passes_its_inputs_as_arguments() {
+    let (t, before, after) = one_hotfix_pushed();
+    let path = t.tmp.path().join("event.json");
+    std::fs::write(&path, push_event("refs/heads/main", &before, &after, false)).unwrap();
+    let event = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_EVENT_NAME", "push"),
+        ("GITHUB_EVENT_PATH", path.to_str().unwrap()),
+    ];
+    // No inputs: the event says what to check.
+    action_step(&t, &event).ok().stdout_has(&["what the push added to main's first-parent line"]);
+    // Inputs: a range of development's line; a pull request. Spaces stay inside one argument.
+    let mut env = event.to_vec();
+    env.extend([("INPUT_BRANCH", "development"), ("INPUT_RANGE", "origin/development")]);
+    action_step(&t, &env).ok().stdout_has(&["development's first-parent line"]);
+    let mut env = event.to_vec();
+    env.extend([("INPUT_BASE", "origin/main"), ("INPUT_HEAD", "origin/hotfix/fix-a")]);
+    action_step(&t, &env).ok().stdout_has(&["pull request 'hotfix/fix-a' into main"]);
+    env.push(("INPUT_HEAD_NAME", "hotfix/Not Good"));
+    action_step(&t, &env).code(1).stderr_has(&["'hotfix/Not Good'"]);
 }

@@ -36,6 +36,14 @@ impl Ci {
         }
     }
 
+    /// What this code host calls a pull request.
+    pub fn request(self) -> &'static str {
+        match self {
+            Ci::GitHub => "pull request",
+            Ci::GitLab => "merge request",
+        }
+    }
+
     /// How to get the whole history in this CI (both check out shallow by default).
     pub fn unshallow_fix(self) -> &'static str {
         match self {

@@ -80,15 +80,27 @@ pub fn summary(verdict: &str, findings: &[Violation]) -> String {
     out
 }
 
-/// Text as one table cell: `|` would end it, a newline the row, and `<…>` would be taken for
-/// HTML (a `hotfix/<desc>` would vanish).
+/// Text as one table cell, shown as written: `|` would end it, a newline the row, `<…>`
+/// would be taken for HTML (a `hotfix/<desc>` would vanish), and `*`, `_`, `[`, `]` and
+/// backquotes for Markdown (a pattern like `^[a-z]+(-[a-z]+)*$` would lose its star).
 fn cell(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace("\r\n", "<br>")
-        .replace(['\n', '\r'], "<br>")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '|' | '*' | '_' | '[' | ']' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -120,12 +132,12 @@ mod tests {
 
     #[test]
     fn the_summary_is_a_table_that_survives_any_text() {
-        let v = Violation::error(Rule::R1, "hotfix/A|B", "name it hotfix/<desc>\nsecond line")
+        let v = Violation::error(Rule::R1, "hotfix/A|B", "name it hotfix/<desc>\r\nnot *A_B*")
             .fix("git branch -m a b");
         let text = summary("1 violation in 2 commits checked", &[v]);
         assert!(text.starts_with("### git hotfix verify: 1 violation in 2 commits checked\n"));
         assert!(text.contains(
-            "| ❌ | R1 naming | hotfix/A\\|B | name it hotfix/&lt;desc&gt;<br>second line | git branch -m a b |"
+            "| ❌ | R1 naming | hotfix/A\\|B | name it hotfix/&lt;desc&gt;<br>not \\*A\\_B\\* | git branch -m a b |"
         ), "{text}");
         assert!(!summary("no violations", &[]).contains('|'));
     }

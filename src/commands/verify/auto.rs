@@ -18,25 +18,18 @@ use gix::ObjectId;
 
 pub(super) fn verify(ctx: &Context, ci: Ci, mode: &Mode) -> Result<Report> {
     let config = &ctx.config;
-    let trunk = |branch: &str| {
-        if branch == config.main {
-            Some(Trunk::Main)
-        } else if branch == config.development {
-            Some(Trunk::Development)
-        } else {
-            None
-        }
-    };
+    let trunk = |branch: &str| Trunk::named(ctx, branch);
     match mode {
         Mode::Nothing(what) => Ok(nothing(ci, what)),
         Mode::PullRequest { base, head, head_name } => {
             output::note(format!(
-                "{}: pull request from '{head_name}' ({}) into '{base}'",
+                "{}: {} from '{head_name}' ({}) into '{base}'",
                 ci.name(),
+                ci.request(),
                 &head[..7]
             ));
             if trunk(base).is_none() {
-                return Ok(nothing(ci, &format!("a pull request into '{base}'")));
+                return Ok(nothing(ci, &format!("a {} into '{base}'", ci.request())));
             }
             let remote_base = format!("{}/{base}", config.remote);
             let tracked = ctx.repo.resolve_ref(&format!("refs/remotes/{remote_base}"))?.is_some();

@@ -18,13 +18,7 @@ pub(super) struct Range {
 /// R3 over main's first-parent line, each commit against development as it stood.
 pub(super) fn main_line(ctx: &Context, range: Option<Range>) -> Result<Report> {
     let config = &ctx.config;
-    let development = ctx.repo.trunk(config, &config.development)?.ok_or_else(|| {
-        Error::env(format!(
-            "branch '{}' was found neither on {} nor locally: without it, a release cannot be told from a hotfix",
-            config.development, config.remote
-        ))
-        .hint(format!("fetch it: git fetch {} {}", config.remote, config.development))
-    })?;
+    let development = development_tip(ctx, ": without it, a release cannot be told from a hotfix")?;
     let whole_line = range.is_none();
     let Range { tip, hidden } = match range {
         Some(range) => range,
@@ -61,16 +55,7 @@ pub(super) fn development_line(ctx: &Context, range: Option<Range>) -> Result<Re
     let whole_line = range.is_none();
     let Range { tip, hidden } = match range {
         Some(range) => range,
-        None => {
-            let tip = ctx.repo.trunk(config, &config.development)?.ok_or_else(|| {
-                Error::env(format!(
-                    "branch '{}' was found neither on {} nor locally",
-                    config.development, config.remote
-                ))
-                .hint(format!("fetch it: git fetch {} {}", config.remote, config.development))
-            })?;
-            Range { tip, hidden: Vec::new() }
-        }
+        None => Range { tip: development_tip(ctx, "")?, hidden: Vec::new() },
     };
     let line = ctx.repo.commits(&[tip], &hidden, true)?;
     let hotfixes = ctx.hotfix_branches()?;
@@ -89,6 +74,18 @@ pub(super) fn development_line(ctx: &Context, range: Option<Range>) -> Result<Re
         scope: format!("{}'s first-parent line", config.development),
         note: None,
         whole_line,
+    })
+}
+
+/// Development's tip as the checks see it; `why` ends the error when there is none.
+fn development_tip(ctx: &Context, why: &str) -> Result<ObjectId> {
+    let config = &ctx.config;
+    ctx.repo.trunk(config, &config.development)?.ok_or_else(|| {
+        Error::env(format!(
+            "branch '{}' was found neither on {} nor locally{why}",
+            config.development, config.remote
+        ))
+        .hint(format!("fetch it: git fetch {} {}", config.remote, config.development))
     })
 }
 

@@ -207,13 +207,24 @@ fn resolve(ctx: &Context, spec: &str) -> Result<ObjectId> {
         ))
 }
 
-/// `--branch`: main or development by role (`main`, `development`) or by the configured name.
-fn role_of_name(ctx: &Context, name: &str) -> Option<Trunk> {
-    if name == ctx.config.main || name == "main" {
-        Some(Trunk::Main)
-    } else if name == ctx.config.development || name == "development" {
-        Some(Trunk::Development)
-    } else {
-        None
+impl Trunk {
+    /// The trunk a branch is by its configured name.
+    fn named(ctx: &Context, branch: &str) -> Option<Trunk> {
+        if branch == ctx.config.main {
+            Some(Trunk::Main)
+        } else if branch == ctx.config.development {
+            Some(Trunk::Development)
+        } else {
+            None
+        }
     }
+}
+
+/// `--branch`: main or development by the configured name or by role (`main`, `development`).
+fn role_of_name(ctx: &Context, name: &str) -> Option<Trunk> {
+    Trunk::named(ctx, name).or(match name {
+        "main" => Some(Trunk::Main),
+        "development" => Some(Trunk::Development),
+        _ => None,
+    })
 }
