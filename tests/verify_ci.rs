@@ -157,6 +157,12 @@ fn a_force_push_is_said_and_its_new_range_checked() {
     // Not forced, and the old tip is missing: the clone is incomplete, not the push wrong.
     let run = actions(&t, "push", &push_event("refs/heads/main", &gone, &new, false)).code(2);
     run.stderr_has(&["old tip 3333333 of 'main' is not in this clone", "fetch-depth: 0"]);
+    // Deleted: R5, whatever the history.
+    let run = actions(&t, "push", &push_event("refs/heads/main", &new, ZERO, false)).code(1);
+    run.stderr_has(&["push to 'main', deleted", "✗ R5", "deleting 'main' is not allowed"]);
+    actions(&t, "push", &push_event("refs/heads/hotfix/fix-b", &new, ZERO, false))
+        .ok()
+        .stdout_has(&["a push to 'hotfix/fix-b' is nothing the hotfix rules check"]);
     // Forced, but nothing was dropped: said, and clean.
     let run = actions(&t, "push", &push_event("refs/heads/main", &root, &new, true)).ok();
     run.stderr_has(&["the push was forced, but kept every commit"]);

@@ -56,7 +56,7 @@ fn nothing(ci: Ci, what: &str) -> Report {
     Report {
         checked: 0,
         violations: Vec::new(),
-        scope: format!("{what}: neither main nor development"),
+        scope: what.to_owned(),
         note: Some(format!("{}: {what} is nothing the hotfix rules check", ci.name())),
         whole_line: false,
     }
