@@ -63,13 +63,15 @@ mod tests {
         for remote in ["-h", "--", "-C", "-r"] {
             let hook = parse(&shim_argv("pre-push", &[remote, "../origin.git"])).unwrap();
             let HookCommand::PrePush { remote: r, .. } = hook else { panic!("{hook:?}") };
-            assert_eq!(r, remote);
+            assert_eq!(r.as_deref(), Some(remote));
         }
         let hook = parse(&shim_argv("prepare-commit-msg", &["f", "--help", ""])).unwrap();
         let HookCommand::PrepareCommitMsg { source, oid, .. } = hook else { panic!("{hook:?}") };
         assert_eq!((source.as_deref(), oid.as_deref()), (Some("--help"), Some("")));
         let hook = parse(&shim_argv("post-merge", &["-V"])).unwrap();
-        assert!(matches!(hook, HookCommand::PostMerge { squash } if squash == "-V"));
+        assert!(
+            matches!(hook, HookCommand::PostMerge { squash } if squash.as_deref() == Some("-V"))
+        );
     }
 }
 
@@ -119,7 +121,7 @@ mod fuzz {
             let HookCommand::PrePush { remote: r, url: u } = hook else {
                 return Err(TestCaseError::fail(format!("{hook:?}")));
             };
-            prop_assert_eq!((r, u), (remote, url));
+            prop_assert_eq!((r, u), (Some(remote), Some(url)));
         }
     }
 }

@@ -1,7 +1,8 @@
 //! What the property tests ("fuzz" modules next to the parsers they test) share. Every function
 //! that parses outside input has one: hook arguments and input (`hooks`, `hooks::push_rules`,
 //! `hooks::prepare_commit_msg`, `hooks::landing`), merge messages (`policy::message`), remote
-//! URLs (`forge`), `.githotfix.toml` (`config`) and branch descriptions (`policy::naming`).
+//! URLs (`forge`), `.githotfix.toml` (`config`), branch descriptions (`policy::naming`) and
+//! GitHub Actions event payloads (`ci::github`).
 //!
 //! `cargo test` runs a few hundred cases of each, in seconds. For a long run, raise the count
 //! and pick a module; each run draws new cases, so repeat it for as long as there is time. A

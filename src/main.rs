@@ -1,5 +1,6 @@
 //! `git-hotfix`: parse, dispatch, and map the outcome to SPEC's exit codes in one place.
 
+mod ci;
 mod cli;
 mod commands;
 mod config;

@@ -1,5 +1,8 @@
 //! All terminal output: human text (colour only on a terminal and never with `NO_COLOR`) and
-//! JSON. A closed pipe (`git hotfix list | head`) ends the program quietly.
+//! JSON. A closed pipe (`git hotfix list | head`) ends the program quietly. In GitHub Actions,
+//! also annotations and the job summary ([`actions`]).
+
+pub mod actions;
 
 use crate::error::Error;
 use crate::policy::{Severity, Violation};

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["context"],
     &["deploy"],
     &["repo", "host"],
-    &["config", "output", "spawn"],
+    &["config", "output", "spawn", "ci"],
     &["policy", "error", "redact", "fuzz"],
 ];
 

@@ -6,7 +6,7 @@ use crate::support::{Run, TestRepo, short};
 use std::fmt::Write as _;
 
 /// Cuts `name` from `from` with one commit per `(path, subject)`; returns the tip.
-fn branch(t: &TestRepo, name: &str, from: &str, commits: &[(&str, &str)]) -> String {
+pub fn branch(t: &TestRepo, name: &str, from: &str, commits: &[(&str, &str)]) -> String {
     t.git(&["switch", "-q", "-c", name, from]);
     for (path, subject) in commits {
         t.commit_file(path, &format!("{subject}\n"), subject);
@@ -15,13 +15,13 @@ fn branch(t: &TestRepo, name: &str, from: &str, commits: &[(&str, &str)]) -> Str
 }
 
 /// `git merge --no-ff` of `branch` into `into`, with Git's own message; returns the merge.
-fn merge(t: &TestRepo, into: &str, branch: &str) -> String {
+pub fn merge(t: &TestRepo, into: &str, branch: &str) -> String {
     t.git(&["switch", "-q", into]);
     t.git(&["merge", "-q", "--no-ff", "--no-edit", branch]);
     t.rev("HEAD")
 }
 
-fn push(t: &TestRepo, refs: &[&str]) {
+pub fn push(t: &TestRepo, refs: &[&str]) {
     let mut args = vec!["push", "-q", "origin"];
     args.extend_from_slice(refs);
     t.git(&args);

@@ -21,7 +21,14 @@ use crate::policy::message::merged_branch;
 use crate::repo::Head;
 use gix::ObjectId;
 
-pub fn run(squash: &str) -> Result<()> {
+/// `squash`: Git's flag; `None` when a hook manager passed none, which says nothing.
+pub fn run(squash: Option<String>) -> Result<()> {
+    let Some(squash) = squash else {
+        warn(
+            "post-merge: no squash flag from Git (a hook manager must pass Git's argument): not checked",
+        );
+        return Ok(());
+    };
     if let Err(e) = report(squash == "1") {
         warn(format!("git-hotfix could not check this merge: {e}"));
     }

@@ -146,7 +146,7 @@ impl PushInput {
 
 /// One object id from a hook's input: 40 (SHA-1) or 64 (SHA-256) hex digits of this
 /// repository's kind; Git's all-zeros id means "absent".
-fn object_id(
+pub(super) fn object_id(
     hex: &str,
     parse_id: impl Fn(&str) -> Option<ObjectId>,
 ) -> std::result::Result<Option<ObjectId>, String> {

@@ -1,0 +1,106 @@
+//! History: main's or development's first-parent line, whole or from a point.
+
+use super::{Report, resolve};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::policy::Graph;
+use crate::policy::backmerge::{self, Push};
+use crate::policy::history::as_it_stood;
+use crate::policy::topology::{self, Names};
+use gix::ObjectId;
+
+/// Part of a first-parent line: from `tip` down to what `hidden` has.
+pub(super) struct Range {
+    pub tip: ObjectId,
+    pub hidden: Vec<ObjectId>,
+}
+
+/// R3 over main's first-parent line, each commit against development as it stood.
+pub(super) fn main_line(ctx: &Context, range: Option<Range>) -> Result<Report> {
+    let config = &ctx.config;
+    let development = development_tip(ctx, ": without it, a release cannot be told from a hotfix")?;
+    let whole_line = range.is_none();
+    let Range { tip, hidden } = match range {
+        Some(range) => range,
+        None => Range { tip: ctx.trunks()?.main, hidden: Vec::new() },
+    };
+    let names =
+        Names { main: &config.main, development: &config.development, naming: &config.naming };
+    let main_line = ctx.repo.first_parent_line(tip, &hidden)?;
+    let development_line = ctx.repo.first_parent_line(development, &[])?;
+    let mut checked = 0;
+    // Newest first as walked; shown oldest first, as people read a history.
+    let mut per_commit = Vec::new();
+    for entry in as_it_stood(main_line, development_line) {
+        let (commit, development_then) = entry?;
+        checked += 1;
+        let (_, found) = topology::check_commit(&ctx.repo, &names, commit, development_then)?;
+        if !found.is_empty() {
+            per_commit.push(found);
+        }
+    }
+    Ok(Report {
+        checked,
+        violations: per_commit.into_iter().rev().flatten().collect(),
+        scope: format!("{}'s first-parent line", config.main),
+        note: None,
+        whole_line,
+    })
+}
+
+/// R1, R8 and R4 over development's first-parent line.
+pub(super) fn development_line(ctx: &Context, range: Option<Range>) -> Result<Report> {
+    let config = &ctx.config;
+    let main = ctx.trunks()?.main;
+    let whole_line = range.is_none();
+    let Range { tip, hidden } = match range {
+        Some(range) => range,
+        None => Range { tip: development_tip(ctx, "")?, hidden: Vec::new() },
+    };
+    let line = ctx.repo.commits(&[tip], &hidden, true)?;
+    let hotfixes = ctx.hotfix_branches()?;
+    let dev = Push {
+        development: &config.development,
+        main_name: &config.main,
+        old: tip,
+        new: tip,
+        main,
+        hotfixes: &hotfixes,
+        naming: &config.naming,
+    };
+    Ok(Report {
+        checked: line.len(),
+        violations: backmerge::check_history(&ctx.repo, &dev, &line)?,
+        scope: format!("{}'s first-parent line", config.development),
+        note: None,
+        whole_line,
+    })
+}
+
+/// Development's tip as the checks see it; `why` ends the error when there is none.
+fn development_tip(ctx: &Context, why: &str) -> Result<ObjectId> {
+    let config = &ctx.config;
+    ctx.repo.trunk(config, &config.development)?.ok_or_else(|| {
+        Error::env(format!(
+            "branch '{}' was found neither on {} nor locally{why}",
+            config.development, config.remote
+        ))
+        .hint(format!("fetch it: git fetch {} {}", config.remote, config.development))
+    })
+}
+
+/// `A..B` → B's line without what A has; `B` → B's whole line. An empty side is HEAD, as in
+/// Git. `A...B` is refused: a symmetric difference is not a line of history.
+pub(super) fn parse_range(ctx: &Context, spec: &str) -> Result<Range> {
+    if spec.contains("...") {
+        return Err(Error::env(format!(
+            "'{spec}': a symmetric range (A...B) is not a line of history"
+        ))
+        .hint("use A..B: the commits of B's first-parent line that A does not have"));
+    }
+    let side = |s: &str| resolve(ctx, if s.is_empty() { "HEAD" } else { s });
+    match spec.split_once("..") {
+        Some((from, to)) => Ok(Range { tip: side(to)?, hidden: vec![side(from)?] }),
+        None => Ok(Range { tip: side(spec)?, hidden: Vec::new() }),
+    }
+}
