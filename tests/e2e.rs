@@ -6,6 +6,7 @@ mod architecture;
 mod cleanup;
 mod cli;
 mod commit_graph;
+mod concurrency;
 mod config;
 mod deploy;
 mod doctor;
