@@ -36,6 +36,23 @@ impl Error {
         Self { kind: Kind::Environment, message: message.into(), hints: Vec::new() }
     }
 
+    /// The error with what to do when the message is one of the repository's own failures that
+    /// no step anticipates: an object missing from the database (a corrupt or incomplete clone).
+    pub fn explained(self) -> Self {
+        let text = self.message.to_ascii_lowercase();
+        let missing =
+            ["object could not be found", "not found in the object database", "object not found"];
+        if missing.iter().any(|m| text.contains(m)) {
+            return self
+                .hint(
+                    "the repository is missing an object: it is corrupt or was cloned incompletely",
+                )
+                .hint("see what is wrong: git fsck --connectivity-only")
+                .hint("objects the remote has come back with: git fetch --refetch <remote>");
+        }
+        self
+    }
+
     /// Adds a line telling the user how to get out of this.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());

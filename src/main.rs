@@ -37,6 +37,7 @@ fn main() -> ExitCode {
     match commands::run(cli.command, <cli::Cli as clap::CommandFactory>::command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            let e = e.explained();
             output::error(&e);
             ExitCode::from(e.exit_code())
         }

@@ -75,6 +75,9 @@ impl Repo {
                 } else if text.contains("sha256") {
                     Error::env("this repository uses SHA-256 object ids (extensions.objectFormat = sha256); git-hotfix works with SHA-1 repositories only")
                         .hint("see the object format with: git rev-parse --show-object-format")
+                } else if text.contains("configuration could not be loaded") {
+                    Error::env(format!("Git's configuration cannot be read: {text}"))
+                        .hint("`git config --list --show-origin` names the file and line; fix it in an editor")
                 } else {
                     Error::env(format!("cannot open the repository: {text}"))
                 };

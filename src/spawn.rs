@@ -45,6 +45,31 @@ pub fn executable() -> Result<&'static Path> {
     })
 }
 
+/// The oldest Git the commands work with: `git merge-tree --write-tree` came in 2.38.
+const OLDEST_GIT: (u32, u32) = (2, 38);
+
+/// Refuses a `git` older than the commands need, before they start changing anything (an old
+/// Git fails half-way with "unknown option").
+pub fn require_recent_git() -> Result<()> {
+    let out = Call::new(executable()?).args(&["--version"]).run()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.trim().strip_prefix("git version ").unwrap_or("").to_owned();
+    let mut numbers = version.split(['.', ' ']).map(|n| n.parse::<u32>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(major), Some(minor)) if (major, minor) >= OLDEST_GIT => Ok(()),
+        (Some(_), Some(_)) => Err(Error::env(format!(
+            "git {version} is too old: git-hotfix needs Git {}.{} or newer",
+            OLDEST_GIT.0, OLDEST_GIT.1
+        ))
+        .hint("install a newer Git (https://git-scm.com/downloads), or put it first on PATH")),
+        _ => Err(Error::env(format!(
+            "`git --version` said {:?}, which is not a Git version",
+            text.trim()
+        ))
+        .hint("check which program PATH finds as git: command -v git")),
+    }
+}
+
 /// Finds `program` on `PATH`; `install` says how to get it when it is missing.
 pub fn find(program: &str, install: &str) -> Result<PathBuf> {
     which::which(program).map_err(|_| {

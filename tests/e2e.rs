@@ -11,6 +11,7 @@ mod config;
 mod deploy;
 mod doctor;
 mod finish;
+mod git_says_no;
 mod hardening;
 mod hook_managers;
 mod hooks_install;

@@ -18,6 +18,7 @@ pub mod verify;
 
 use crate::error::Result;
 use crate::hooks;
+use crate::spawn;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -48,6 +49,21 @@ pub enum Command {
 /// Runs `command`; `app` gives the whole command line's definition, which the completions and
 /// the man page are generated from.
 pub fn run(command: Command, app: fn() -> clap::Command) -> Result<()> {
+    // The commands that change branches, refs or the remote need a Git that has every option
+    // they use; the others (and the hooks, which must stay fast) do not ask.
+    if matches!(
+        command,
+        Command::Start(_)
+            | Command::Finish(_)
+            | Command::Cleanup(_)
+            | Command::Publish(_)
+            | Command::Merge(_)
+            | Command::Check(_)
+            | Command::Deploy(_)
+            | Command::Tour(_)
+    ) {
+        spawn::require_recent_git()?;
+    }
     match command {
         Command::Start(args) => start::run(&args),
         Command::Status(args) => status::run(&args),
