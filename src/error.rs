@@ -37,7 +37,8 @@ impl Error {
     }
 
     /// The error with what to do when the message is one of the repository's own failures that
-    /// no step anticipates: an object missing from the database (a corrupt or incomplete clone).
+    /// no step anticipates: an object missing from the database (a corrupt or incomplete clone),
+    /// a full disk, a read-only one.
     pub fn explained(self) -> Self {
         let text = self.message.to_ascii_lowercase();
         let missing =
@@ -49,6 +50,16 @@ impl Error {
                 )
                 .hint("see what is wrong: git fsck --connectivity-only")
                 .hint("objects the remote has come back with: git fetch --refetch <remote>");
+        }
+        if text.contains("no space left on device") || text.contains("out of diskspace") {
+            return self.hint(
+                "the disk is full: free some space (df -h .), then run the same command again",
+            );
+        }
+        if text.contains("read-only file system") {
+            return self.hint(
+                "the repository is on a read-only file system: nothing could be written there",
+            );
         }
         self
     }

@@ -9,6 +9,7 @@ mod commit_graph;
 mod concurrency;
 mod config;
 mod deploy;
+mod disk;
 mod doctor;
 mod finish;
 mod git_says_no;
