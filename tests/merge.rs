@@ -257,3 +257,34 @@ fn status_shows_the_review_state_of_each_pull_request() {
     assert_eq!(report["pull_requests"][0]["state"], "merged", "{run}");
     assert_eq!(report["pull_requests"][0]["base"], "main");
 }
+
+#[test]
+fn a_gh_that_hangs_pages_then_hits_the_rate_limit_or_answers_an_error_body_is_exit_2() {
+    let (repo, gh, _) = published(json!({}));
+    let main_before = repo.origin_rev("main");
+    // Rate-limited on the second page of a list: the first page alone is not taken for all.
+    gh.update(json!({"sequence": {"GET /repos/acme/shop/pulls/1/reviews": [
+        {"status": 200, "body": [{"id": 1, "user": {"login": "carol"}, "state": "COMMENTED", "commit_id": "x"}],
+         "headers": {"Link": "<http://api.github.localhost/repos/acme/shop/pulls/1/reviews?page=2>; rel=\"next\""}},
+        {"status": 403, "body": {"message": "API rate limit exceeded for user ID 1."},
+         "headers": {"x-ratelimit-remaining": "0"}}]}}));
+    gh.hotfix(&repo, &["merge"]).code(2).stderr_has(&["rate limit", "wait until the limit resets"]);
+    // A success status whose body is an error, where a list belongs.
+    gh.update(json!({"sequence": {}, "faults": [{"path": "/repos/acme/shop/pulls", "status": 200,
+        "body": {"message": "Server Error"}}]}));
+    gh.hotfix(&repo, &["merge"]).code(2).stderr_has(&["not what GitHub sends"]);
+    assert_eq!(repo.origin_rev("main"), main_before, "nothing was merged");
+    // A gh that never answers is stopped at network_timeout.
+    let fake = repo.tmp.path().join("hanging-gh");
+    std::fs::create_dir_all(&fake).unwrap();
+    std::fs::write(fake.join("gh"), "#!/bin/sh\nsleep 30\n").unwrap();
+    std::fs::set_permissions(fake.join("gh"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    repo.git(&["config", "hotfix.networkTimeout", "1s"]);
+    let path = repo.path_with(&fake);
+    let started = std::time::Instant::now();
+    repo.run_with("git", &repo.work, &["hotfix", "merge"], &[("PATH", &path)])
+        .code(2)
+        .stderr_has(&["did not finish within 1 s"]);
+    assert!(started.elapsed().as_secs() < 20);
+}
