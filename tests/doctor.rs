@@ -291,7 +291,7 @@ fn gitlab_settings_through_glab() {
     let calls = std::fs::read_to_string(repo.tmp.path().join("glab.log")).unwrap();
     assert!(
         calls.contains(
-            "api --hostname gitlab.example.org --paginate -- projects/acme%2Fweb%2Fshop\n"
+            "api --hostname gitlab.example.org --method GET --paginate -- projects/acme%2Fweb%2Fshop\n"
         ),
         "{calls}"
     );

@@ -25,6 +25,7 @@ mod killed;
 mod list;
 mod marks;
 mod merge;
+mod merge_gitlab;
 mod publish;
 mod remote;
 mod start;

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::host::url::encode;
+use crate::host::{Failure, failure};
 use crate::spawn::{self, Call};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -19,14 +20,6 @@ pub struct GitHub {
     /// `owner/name`.
     pub repo: String,
     limit: Duration,
-}
-
-/// What the host said when a call failed.
-#[derive(Debug)]
-pub struct Failure {
-    /// The HTTP status, when gh reported one.
-    pub status: Option<u16>,
-    pub message: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,7 +375,7 @@ impl GitHub {
             return Ok(out.stdout);
         }
         let stderr = String::from_utf8_lossy(&out.stderr).trim().to_owned();
-        Err(failure(out.status.code(), &stderr))
+        Err(failure("gh", out.status.code(), &stderr))
     }
 
     /// The host's failure as the project's error: what was being done, what GitHub said, and
@@ -431,23 +424,6 @@ pub fn verdicts<'a>(reviews: &'a [Review], head: &str) -> Vec<(&'a str, &'a str)
     latest
 }
 
-/// Reads gh's `gh: <message> (HTTP <status>)`; any other text is kept whole.
-fn failure(code: Option<i32>, stderr: &str) -> Failure {
-    let line = stderr.lines().find(|l| l.starts_with("gh: ")).unwrap_or(stderr);
-    let text = line.strip_prefix("gh: ").unwrap_or(line);
-    if let Some((message, rest)) = text.rsplit_once(" (HTTP ")
-        && let Some(status) = rest.strip_suffix(')').and_then(|s| s.parse().ok())
-    {
-        return Failure { status: Some(status), message: message.to_owned() };
-    }
-    let message = if stderr.is_empty() {
-        format!("gh exited with status {}", code.map_or("?".to_owned(), |c| c.to_string()))
-    } else {
-        stderr.replace('\n', " ")
-    };
-    Failure { status: None, message }
-}
-
 fn parse<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| garbled(what, &e))
 }
@@ -463,17 +439,18 @@ mod tests {
 
     #[test]
     fn reads_gh_failures() {
-        let f = failure(Some(1), "gh: Branch not protected (HTTP 404)\n");
+        let f = failure("gh", Some(1), "gh: Branch not protected (HTTP 404)\n");
         assert_eq!((f.status, f.message.as_str()), (Some(404), "Branch not protected"));
         let f = failure(
+            "gh",
             Some(1),
             "gh: Head branch was modified. Review and try the merge again. (HTTP 409)",
         );
         assert_eq!(f.status, Some(409));
-        let f = failure(Some(1), "invalid character '<' looking for beginning of value");
+        let f = failure("gh", Some(1), "invalid character '<' looking for beginning of value");
         assert_eq!(f.status, None);
         assert!(f.message.contains("invalid character"));
-        assert_eq!(failure(Some(4), "").message, "gh exited with status 4");
+        assert_eq!(failure("gh", Some(4), "").message, "gh exited with status 4");
     }
 
     #[test]
