@@ -336,11 +336,7 @@ impl GitHub {
     /// Every page of a list: gh prints the pages' arrays one after another.
     fn list<T: DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
         let bytes = self.paged(path).map_err(|f| self.error(f, "reading", path))?;
-        let mut all = Vec::new();
-        for page in serde_json::Deserializer::from_slice(&bytes).into_iter::<Vec<T>>() {
-            all.extend(page.map_err(|e| garbled(path, &e))?);
-        }
-        Ok(all)
+        pages(&bytes, path)
     }
 
     fn send<T: DeserializeOwned>(&self, method: &str, path: &str, body: &Value) -> Result<T> {
@@ -424,6 +420,15 @@ pub fn verdicts<'a>(reviews: &'a [Review], head: &str) -> Vec<(&'a str, &'a str)
     latest
 }
 
+/// Every item of `gh api --paginate`'s output: the pages' arrays, one after another.
+fn pages<T: DeserializeOwned>(bytes: &[u8], path: &str) -> Result<Vec<T>> {
+    let mut all = Vec::new();
+    for page in serde_json::Deserializer::from_slice(bytes).into_iter::<Vec<T>>() {
+        all.extend(page.map_err(|e| garbled(path, &e))?);
+    }
+    Ok(all)
+}
+
 fn parse<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| garbled(what, &e))
 }
@@ -462,5 +467,82 @@ mod tests {
         assert_eq!(rule.allowed_merge_methods(), Some(vec!["merge".to_owned()]));
         let rule: Rule = serde_json::from_str(r#"{"type":"deletion"}"#).unwrap();
         assert_eq!(rule.allowed_merge_methods(), None);
+    }
+}
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix host::github::fuzz`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{bytes, config, text};
+    use proptest::prelude::*;
+
+    /// JSON shaped like GitHub's answers, fields of any type, pages glued together.
+    fn answers() -> impl Strategy<Value = Vec<u8>> {
+        let value = prop_oneof![
+            text().prop_map(|t| serde_json::Value::String(t).to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            Just("{\"ref\": \"main\", \"sha\": \"abc\"}".to_owned()),
+            Just("[{\"login\": \"bob\"}]".to_owned()),
+        ];
+        let key = prop::sample::select(vec![
+            "number",
+            "draft",
+            "head",
+            "base",
+            "state",
+            "sha",
+            "id",
+            "user",
+            "commit_id",
+            "workflow_runs",
+            "status",
+            "conclusion",
+            "head_sha",
+            "created_at",
+            "requested_teams",
+        ]);
+        let object = prop::collection::vec((key, value), 0..8).prop_map(|fields| {
+            let inner: Vec<String> = fields.iter().map(|(k, v)| format!("{k:?}: {v}")).collect();
+            format!("{{{}}}", inner.join(", "))
+        });
+        (prop::collection::vec(prop::collection::vec(object, 0..3), 0..3), any::<bool>()).prop_map(
+            |(pages, cut)| {
+                let text: String = pages.iter().map(|p| format!("[{}]", p.join(","))).collect();
+                let mut out = text.into_bytes();
+                if cut {
+                    out.truncate(out.len() / 2); // a page cut short, maybe inside a character
+                }
+                out
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(config(256))]
+
+        #[test]
+        fn any_answer_is_read_or_refused_in_words(out in prop_oneof![bytes(), answers()]) {
+            for result in [
+                pages::<Pull>(&out, "pulls").map(drop),
+                pages::<Review>(&out, "reviews").map(drop),
+                pages::<Deployment>(&out, "deployments").map(drop),
+                parse::<Pull>(&out, "pull").map(drop),
+                parse::<WorkflowRuns>(&out, "runs").map(drop),
+                parse::<Repository>(&out, "repo").map(drop),
+            ] {
+                if let Err(e) = result {
+                    prop_assert!(e.message.contains("is not what GitHub sends"), "{}", e.message);
+                }
+            }
+        }
+
+        #[test]
+        fn any_error_text_is_read(stderr in text(), code in any::<Option<i32>>()) {
+            let f = crate::host::failure("gh", code, &stderr);
+            prop_assert!(!f.message.is_empty() || stderr.trim().is_empty() || stderr.contains("(HTTP "));
+        }
     }
 }

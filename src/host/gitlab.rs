@@ -196,3 +196,29 @@ fn parse<T: DeserializeOwned>(bytes: &[u8], path: &str) -> Result<T> {
             .hint("check glab and the host: glab auth status")
     })
 }
+
+/// Long run: `PROPTEST_CASES=100000 cargo test --release --bin git-hotfix host::gitlab::fuzz`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz::{bytes, config};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(config(256))]
+
+        #[test]
+        fn any_answer_is_read_or_refused_in_words(out in bytes()) {
+            for result in [
+                parse::<Vec<MergeRequest>>(&out, "mrs").map(drop),
+                parse::<MergeRequest>(&out, "mr").map(drop),
+                parse::<Approvals>(&out, "approvals").map(drop),
+                parse::<Project>(&out, "project").map(drop),
+            ] {
+                if let Err(e) = result {
+                    prop_assert!(e.message.contains("is not what GitLab sends"), "{}", e.message);
+                }
+            }
+        }
+    }
+}
