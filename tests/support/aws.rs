@@ -1,27 +1,15 @@
 //! The CodePipeline stand-in (`tests/standins/codepipeline.py`) and the real `aws` CLI pointed
 //! at it with `AWS_ENDPOINT_URL`, dummy credentials and config files of the test's own.
 
-use super::{Run, TestRepo};
+use super::{Run, StandIn, TestRepo, json_lines};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::path::PathBuf;
 
 pub struct Aws {
-    child: Child,
-    /// Held open: the stand-in ends when its standard input does.
-    _stdin: ChildStdin,
-    port: u16,
+    server: StandIn,
     pub state: PathBuf,
     pub log: PathBuf,
     dir: PathBuf,
-}
-
-impl Drop for Aws {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// One execution as CodePipeline lists it, newest first in a list; `revision` is the commit
@@ -49,29 +37,15 @@ impl Aws {
         let state = dir.join("state.json");
         std::fs::write(&state, json!({ "pipelines": pipelines }).to_string()).unwrap();
         let log = dir.join("log.jsonl");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standins/codepipeline.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg("--state")
-            .arg(&state)
-            .arg("--log")
-            .arg(&log)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the CodePipeline stand-in");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("PORT ").expect("the stand-in's port").parse().unwrap();
-        let stdin = child.stdin.take().unwrap();
-        Self { child, _stdin: stdin, port, state, log, dir }
+        let server = StandIn::start("codepipeline.py", &state, &log);
+        Self { server, state, log, dir }
     }
 
     /// The environment that makes the real aws CLI talk to the stand-in.
     pub fn env(&self) -> Vec<(String, String)> {
         let file = |name: &str| self.dir.join(name).display().to_string();
         vec![
-            ("AWS_ENDPOINT_URL".into(), format!("http://127.0.0.1:{}", self.port)),
+            ("AWS_ENDPOINT_URL".into(), format!("http://127.0.0.1:{}", self.server.port)),
             ("AWS_CONFIG_FILE".into(), file("config")),
             ("AWS_SHARED_CREDENTIALS_FILE".into(), file("credentials")),
             ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
@@ -113,7 +87,6 @@ impl Aws {
 
     /// Every request the CLI made, in order.
     pub fn requests(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+        json_lines(&self.log)
     }
 }

@@ -4,29 +4,17 @@
 //! `url.<origin>.insteadOf`, and `host = "github"` names it a GitHub, as an enterprise
 //! user's configuration would.
 
-use super::{Run, TestRepo};
+use super::{Run, StandIn, TestRepo, json_lines};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::path::PathBuf;
 
 pub const REMOTE_URL: &str = "https://github.localhost/acme/shop.git";
 
 pub struct GitHub {
-    child: Child,
-    /// Held open: the stand-in ends when its standard input does.
-    _stdin: ChildStdin,
-    port: u16,
+    server: StandIn,
     pub state: PathBuf,
     pub log: PathBuf,
     config_dir: PathBuf,
-}
-
-impl Drop for GitHub {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl GitHub {
@@ -44,39 +32,18 @@ impl GitHub {
         merge(&mut state, settings);
         let state_path = dir.join("state.json");
         std::fs::write(&state_path, state.to_string()).unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standins/github.py");
         let log = dir.join("log.jsonl");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg("--state")
-            .arg(&state_path)
-            .arg("--log")
-            .arg(&log)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the GitHub stand-in");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("PORT ").expect("the stand-in's port").parse().unwrap();
-        let stdin = child.stdin.take().unwrap();
+        let server = StandIn::start("github.py", &state_path, &log);
         let origin = repo.origin.to_str().unwrap();
         repo.git(&["config", &format!("url.{origin}.insteadOf"), REMOTE_URL]);
         repo.git(&["remote", "set-url", "origin", REMOTE_URL]);
         repo.git(&["config", "hotfix.host", "github"]);
-        Self {
-            child,
-            _stdin: stdin,
-            port,
-            state: state_path,
-            log,
-            config_dir: dir.join("gh-config"),
-        }
+        Self { server, state: state_path, log, config_dir: dir.join("gh-config") }
     }
 
     /// The environment that makes the real gh talk to the stand-in.
     pub fn env(&self) -> Vec<(String, String)> {
-        let proxy = format!("http://127.0.0.1:{}", self.port);
+        let proxy = format!("http://127.0.0.1:{}", self.server.port);
         vec![
             ("GH_TOKEN".into(), "ghp_standintoken0123456789".into()),
             ("GH_CONFIG_DIR".into(), self.config_dir.display().to_string()),
@@ -107,8 +74,7 @@ impl GitHub {
 
     /// Every request gh made, in order.
     pub fn requests(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+        json_lines(&self.log)
     }
 
     /// `METHOD path` of every request, in order.

@@ -7,6 +7,49 @@
 pub mod aws;
 pub mod github;
 
+/// A stand-in server (`tests/standins/<script>`) on 127.0.0.1 with its state and log files,
+/// serving until dropped (it also ends when its standard input does).
+pub struct StandIn {
+    child: std::process::Child,
+    _stdin: std::process::ChildStdin,
+    pub port: u16,
+}
+
+impl StandIn {
+    pub fn start(script: &str, state: &Path, log: &Path) -> Self {
+        use std::io::{BufRead, BufReader};
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standins").join(script);
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .arg("--state")
+            .arg(state)
+            .arg("--log")
+            .arg(log)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("python3 runs {}: {e}", script.display()));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let port = line.trim().strip_prefix("PORT ").expect("the stand-in's port").parse().unwrap();
+        let stdin = child.stdin.take().unwrap();
+        Self { child, _stdin: stdin, port }
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The entries of a JSON Lines log (none when it does not exist yet).
+pub fn json_lines(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
 use std::cell::Cell;
 use std::ffi::OsStr;
 use std::fmt;

@@ -1,7 +1,7 @@
 //! GitHub's side of `merge`: the open pull request, what GitHub would refuse, the review the
 //! process asks for, then `PUT …/merge` with `merge_method=merge` pinned to the checked head.
 
-use super::Request;
+use super::{Request, unapproved};
 use crate::config::Review;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -117,15 +117,9 @@ fn require_approval(gh: &GitHub, pull: &Pull) -> Result<()> {
             }
         }
     }
-    let mut err = Error::refused(format!(
-        "pull request #{} has no approval of its current head by someone with write access",
-        pull.number
-    ));
-    if !without_rights.is_empty() {
-        err =
-            err.hint(format!("approved, but without write access: {}", without_rights.join(", ")));
-    }
-    Err(err
-        .hint(format!("ask a teammate with write access to review it: {}", pull.html_url))
-        .hint("a solo project can turn this off: review = \"none\" in .githotfix.toml"))
+    Err(unapproved(
+        &format!("pull request #{} has no approval of its current head", pull.number),
+        &without_rights,
+        &pull.html_url,
+    ))
 }

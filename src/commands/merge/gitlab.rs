@@ -3,7 +3,7 @@
 //! makes a merge commit only when the project's merge method is `merge`, so that is checked
 //! first.
 
-use super::Request;
+use super::{Request, unapproved};
 use crate::config::Review;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -109,15 +109,9 @@ fn require_approval(gl: &GitLab, mr: &MergeRequest) -> Result<()> {
             )),
         }
     }
-    let mut err = Error::refused(format!(
-        "merge request !{} has no approval by someone with developer access or more",
-        mr.iid
-    ));
-    if !without_rights.is_empty() {
-        err =
-            err.hint(format!("approved, but without write access: {}", without_rights.join(", ")));
-    }
-    Err(err
-        .hint(format!("ask a teammate with write access to approve it: {}", mr.web_url))
-        .hint("a solo project can turn this off: review = \"none\" in .githotfix.toml"))
+    Err(unapproved(
+        &format!("merge request !{} has no approval", mr.iid),
+        &without_rights,
+        &mr.web_url,
+    ))
 }

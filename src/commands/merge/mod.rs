@@ -110,6 +110,18 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
+/// The refusal when nobody with write access approved: `what` lacks it; `without_rights` are
+/// the approvals that do not count; `url` is where to ask for one.
+fn unapproved(what: &str, without_rights: &[String], url: &str) -> Error {
+    let mut err = Error::refused(format!("{what} by someone with write access"));
+    if !without_rights.is_empty() {
+        err =
+            err.hint(format!("approved, but without write access: {}", without_rights.join(", ")));
+    }
+    err.hint(format!("ask a teammate with write access to review it: {url}"))
+        .hint("a solo project can turn this off: review = \"none\" in .githotfix.toml")
+}
+
 /// After the merge: `base`'s new tip must be a merge commit of the old tip (or a newer one) and
 /// exactly the checked head.
 fn confirm(
