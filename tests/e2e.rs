@@ -20,6 +20,7 @@ mod list;
 mod marks;
 mod merge;
 mod publish;
+mod report;
 mod start;
 mod status;
 mod tour;

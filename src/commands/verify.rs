@@ -29,9 +29,9 @@ use crate::error::{Error, Result};
 use crate::hotfix::checks;
 use crate::output::{self, Paint};
 use crate::policy::backmerge::{self, Hotfix, Push};
-use crate::policy::history::as_it_stood;
+use crate::policy::history::judge;
 use crate::policy::naming::is_valid_branch_name;
-use crate::policy::topology::{self, Names};
+use crate::policy::topology::Names;
 use crate::policy::{Graph, Rule, Trunks, Violation};
 use gix::ObjectId;
 use serde::Serialize;
@@ -100,10 +100,7 @@ struct Report {
 
 pub fn run(args: &VerifyArgs) -> Result<()> {
     let ctx = Context::open()?;
-    if ctx.repo.is_shallow() {
-        return Err(Error::env("this clone is shallow: verify needs the history it checks")
-            .hint("fetch all of it: git fetch --unshallow (GitHub Actions: actions/checkout with fetch-depth: 0)"));
-    }
+    ctx.require_whole_history("verify")?;
     let report = if args.pr {
         let (Some(base), Some(head)) = (&args.base, &args.head) else {
             return Err(Error::env("--pr needs --base <ref> and --head <ref>"));
@@ -176,13 +173,7 @@ fn counted(n: usize, noun: &str) -> String {
 /// R3 over main's first-parent line, each commit against development as it stood.
 fn verify_main(ctx: &Context, range: Option<&str>) -> Result<Report> {
     let config = &ctx.config;
-    let development = ctx.repo.trunk(config, &config.development)?.ok_or_else(|| {
-        Error::env(format!(
-            "branch '{}' was found neither on {} nor locally: without it, a release cannot be told from a hotfix",
-            config.development, config.remote
-        ))
-        .hint(format!("fetch it: git fetch {} {}", config.remote, config.development))
-    })?;
+    let development = ctx.development(": without it, a release cannot be told from a hotfix")?;
     let (tip, hidden) = match range {
         Some(spec) => parse_range(ctx, spec)?,
         None => (ctx.trunks()?.main, Vec::new()),
@@ -194,10 +185,9 @@ fn verify_main(ctx: &Context, range: Option<&str>) -> Result<Report> {
     let mut checked = 0;
     // Newest first as walked; shown oldest first, as people read a history.
     let mut per_commit = Vec::new();
-    for entry in as_it_stood(main_line, development_line) {
-        let (commit, development_then) = entry?;
+    for judged in judge(&ctx.repo, names, main_line, development_line) {
+        let found = judged?.violations;
         checked += 1;
-        let (_, found) = topology::check_commit(&ctx.repo, &names, commit, development_then)?;
         if !found.is_empty() {
             per_commit.push(found);
         }
@@ -217,16 +207,7 @@ fn verify_development(ctx: &Context, range: Option<&str>) -> Result<Report> {
     let main = ctx.trunks()?.main;
     let (tip, hidden) = match range {
         Some(spec) => parse_range(ctx, spec)?,
-        None => {
-            let tip = ctx.repo.trunk(config, &config.development)?.ok_or_else(|| {
-                Error::env(format!(
-                    "branch '{}' was found neither on {} nor locally",
-                    config.development, config.remote
-                ))
-                .hint(format!("fetch it: git fetch {} {}", config.remote, config.development))
-            })?;
-            (tip, Vec::new())
-        }
+        None => (ctx.development("")?, Vec::new()),
     };
     let line = ctx.repo.commits(&[tip], &hidden, true)?;
     let hotfixes = ctx.hotfix_branches()?;
