@@ -49,6 +49,10 @@
 #                   exits 1: the squash at main's tip)
 #   f  status, list git hotfix status hotfix/good,  vs git for-each-ref + merge-base / --merged
 #                   git hotfix list                    equivalents (one process per question)
+#   g  report       git hotfix report --json (every vs git log --first-parent --merges origin/main
+#                   hotfix on origin/main's line,      (the same line, its merges printed)
+#                   where it reached development,
+#                   its size)
 # mkrepo.sh leaves local main ~1000 commits ahead of origin/main (case c). Against origin/main,
 # hotfix/good (cut from local main) would carry those unpushed release merges and break R2, so
 # cases b and f judge against the local branches, as their git rows do: they run with
@@ -66,7 +70,7 @@ while [ $# -gt 0 ]; do
     --graph) GRAPHS=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,48p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,62p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -262,6 +266,7 @@ for SIZE in $SIZES; do
       "git rev-list development ^origin/development >/dev/null; { git rev-list --no-merges development ^origin/development; git rev-list --no-merges --branches=\"hotfix/bench-*\" ^origin/main ^origin/development; } | git diff-tree --stdin -p | git patch-id --stable"
     measure e-verify 1 "exec $BIN verify main" \
       "git rev-list --first-parent --parents main >/dev/null; git rev-list --first-parent origin/development"
+    measure g-report 0 "exec $BIN report --json" "git log --first-parent --merges origin/main"
     measure f-status 0 "exec $BIN status hotfix/good" \
       "git for-each-ref refs/heads/hotfix/good refs/remotes/origin/hotfix/good; b=\$(git merge-base main hotfix/good); git merge-base --is-ancestor hotfix/good main; git merge-base --is-ancestor hotfix/good development; git diff --shortstat \$b hotfix/good" \
       "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS"
@@ -339,6 +344,7 @@ TARGET = {
     "b-good": "≤ 1.0×; 1m ≤ 1.5× 10k", "b-bad": "≤ 1.0×; 1m ≤ 1.5× 10k",
     "c-main": "1m ≤ 1.5× 10k", "d-development": "1m ≤ 1.5× 10k",
     "e-verify": "≤ 1.0×",
+    "g-report": "≤ 1.0×",
 }
 sizes = list(dict.fromkeys(r["size"] for r in rows))
 graphs = list(dict.fromkeys(r["graph"] for r in rows))

@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::policy::Naming;
 use crate::policy::naming::is_valid_branch_name;
+use crate::policy::size::Limits;
 use regex::RegexBuilder;
 use serde::Deserialize;
 use std::time::Duration;
@@ -65,6 +66,11 @@ pub enum Review {
 impl Config {
     pub fn prefix(&self) -> &str {
         &self.naming.prefix
+    }
+
+    /// R6's thresholds, and whether breaking them blocks.
+    pub fn limits(&self) -> Limits {
+        Limits { max_files: self.max_files, max_lines: self.max_lines, enforce: self.enforce_size }
     }
 }
 

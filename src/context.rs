@@ -38,6 +38,28 @@ impl Context {
         })
     }
 
+    /// Refuses a shallow clone, whose history stops short of what `command` reads: an answer
+    /// from part of it would be wrong rather than partial.
+    pub fn require_whole_history(&self, command: &str) -> Result<()> {
+        if !self.repo.is_shallow() {
+            return Ok(());
+        }
+        Err(Error::env(format!("this clone is shallow: {command} needs the history it reads"))
+            .hint("fetch all of it: git fetch --unshallow (GitHub Actions: actions/checkout with fetch-depth: 0)"))
+    }
+
+    /// development as the checks see it, for a question that needs it (`why`, ending the
+    /// message when it is missing: what cannot be told without it).
+    pub fn development(&self, why: &str) -> Result<ObjectId> {
+        let (development, remote) = (&self.config.development, &self.config.remote);
+        self.repo.trunk(&self.config, development)?.ok_or_else(|| {
+            Error::env(format!(
+                "branch '{development}' was found neither on {remote} nor locally{why}"
+            ))
+            .hint(format!("fetch it: git fetch {remote} {development}"))
+        })
+    }
+
     /// main and development as a Git server sees them: its own branches (pre-receive). On a
     /// server without main yet, `creating_main` (the main a push creates) stands in for it.
     pub fn local_trunks(&self, creating_main: Option<ObjectId>) -> Result<Trunks<'_, ObjectId>> {

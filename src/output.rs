@@ -49,8 +49,13 @@ fn paint_if(enabled: bool, paint: Paint, text: impl Display) -> String {
 
 /// Writes `text` and a newline to standard output; a reader that went away ends us quietly.
 pub fn say(text: impl Display) {
+    print(&format!("{text}\n"));
+}
+
+/// Writes `text` as it is to standard output (CSV ends its own lines).
+pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{text}")
+    if let Err(e) = out.write_all(text.as_bytes())
         && e.kind() == std::io::ErrorKind::BrokenPipe
     {
         std::process::exit(0);
@@ -182,6 +187,171 @@ pub fn sh_quote(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Columns padded to their widest cell, two spaces apart, under a header.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let width = |column: usize| {
+        let cells = rows.iter().filter_map(|row| row.get(column)).map(|c| c.chars().count());
+        cells.chain([header[column].chars().count()]).max().unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..header.len()).map(width).collect();
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let padded: Vec<String> =
+            cells.zip(&widths).map(|(cell, &w)| format!("{cell:<w$}")).collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let mut out = line(&mut header.iter().copied());
+    for row in rows {
+        out.push('\n');
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
+    }
+    out
+}
+
+/// A GitHub-flavoured Markdown table: `|` in a cell escaped, line breaks made spaces.
+pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let cells: Vec<String> =
+            cells.map(|c| c.replace('|', "\\|").replace(['\r', '\n'], " ")).collect();
+        format!("| {} |", cells.join(" | "))
+    };
+    let mut out = line(&mut header.iter().copied());
+    out.push_str(&format!("\n|{}", "---|".repeat(header.len())));
+    for row in rows {
+        out.push('\n');
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
+    }
+    out
+}
+
+/// RFC 4180 CSV: every record ends in CRLF; a field holding a comma, a quote or a line break
+/// is quoted, its quotes doubled.
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
+    let field = |f: &str| {
+        if f.contains([',', '"', '\r', '\n']) {
+            format!("\"{}\"", f.replace('"', "\"\""))
+        } else {
+            f.to_owned()
+        }
+    };
+    let record = |cells: &mut dyn Iterator<Item = &str>| {
+        format!("{}\r\n", cells.map(field).collect::<Vec<_>>().join(","))
+    };
+    let mut out = record(&mut header.iter().copied());
+    for row in rows {
+        out.push_str(&record(&mut row.iter().map(String::as_str)));
+    }
+    out
+}
+
+/// A lag, to the unit that matters: `45s`, `12m`, `3h 5m`, `2d 4h`; negative with a `-`.
+pub fn duration(secs: i64) -> String {
+    if secs < 0 {
+        return format!("-{}", duration(secs.saturating_neg()));
+    }
+    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+/// Seconds since the epoch of a date as people type it: `YYYY-MM-DD` (midnight UTC), or a
+/// moment `YYYY-MM-DDTHH:MM[:SS]` (a space works for the `T`) in UTC, or with `Z` or an
+/// offset (`+02:00`, `-0500`). The calendar is the one [`date`] prints.
+pub fn parse_date(text: &str) -> Result<i64, String> {
+    let bad = || {
+        format!(
+            "'{text}' is not a date: use YYYY-MM-DD (UTC), or YYYY-MM-DDTHH:MM:SS with Z or an offset such as +02:00"
+        )
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<i64>().ok())
+            .flatten()
+    };
+    let (day, time) = match text.split_once(['T', ' ']) {
+        Some((day, time)) => (day, Some(time)),
+        None => (text, None),
+    };
+    let mut parts = day.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    let (year, month, mday) = (
+        number(y, 4).ok_or_else(bad)?,
+        number(m, 2).ok_or_else(bad)?,
+        number(d, 2).ok_or_else(bad)?,
+    );
+    if !(1..=12).contains(&month) || mday < 1 || mday > days_in_month(year, month) {
+        return Err(bad());
+    }
+    let mut secs = days_from_civil(year, month, mday) * 86_400;
+    let Some(time) = time else { return Ok(secs) };
+    let (clock, offset) = match time.find(['Z', '+', '-']) {
+        Some(at) => time.split_at(at),
+        None => (time, ""),
+    };
+    // Hosts print fractions of a second (`22:13:20.123456`): they are dropped.
+    let (clock, fraction) = match clock.split_once('.') {
+        Some((clock, fraction)) => (clock, Some(fraction)),
+        None => (clock, None),
+    };
+    let fields: Vec<&str> = clock.split(':').collect();
+    let limits = [23, 59, 59];
+    let whole_seconds = fields.len() == 3;
+    if !(2..=3).contains(&fields.len())
+        || fraction.is_some_and(|f| {
+            !whole_seconds || f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())
+        })
+    {
+        return Err(bad());
+    }
+    for ((field, limit), unit) in fields.iter().zip(limits).zip([3_600, 60, 1]) {
+        let value = number(field, 2).filter(|&v| v <= limit).ok_or_else(bad)?;
+        secs += value * unit;
+    }
+    let east = match offset.split_at_checked(1) {
+        None => 0,
+        Some(("Z", "")) => 0,
+        Some((sign @ ("+" | "-"), rest)) => {
+            let (h, m) = rest.split_once(':').unwrap_or_else(|| rest.split_at(rest.len().min(2)));
+            let h = number(h, 2).filter(|&h| h <= 23).ok_or_else(bad)?;
+            let m = number(m, 2).filter(|&m| m <= 59).ok_or_else(bad)?;
+            let east = h * 3_600 + m * 60;
+            if sign == "-" { -east } else { east }
+        }
+        Some(_) => return Err(bad()),
+    };
+    Ok(secs - east)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days-from-civil).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// `YYYY-MM-DD` (UTC) of a time in seconds since the epoch.
 pub fn date(secs: i64) -> String {
     // Howard Hinnant's days-to-civil, for the proleptic Gregorian calendar.
@@ -203,84 +373,17 @@ pub fn timestamp(secs: i64) -> String {
     format!("{}T{:02}:{:02}:{:02}Z", date(secs), s / 3_600, s % 3_600 / 60, s % 60)
 }
 
-/// Seconds since the epoch of an ISO 8601 / RFC 3339 time as hosts print them
-/// (`2026-12-03T15:04:05Z`, `…05.123+01:00`, `…05+0000`), or of a bare date (`2026-12-03`,
-/// midnight UTC). `None` for anything else.
-pub fn parse_timestamp(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let number = |s: &str| -> Option<i64> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
-    };
-    let (day, time) = match text.split_once(['T', 't', ' ']) {
-        Some((day, time)) => (day, Some(time)),
-        None => (text, None),
-    };
-    let mut parts = day.splitn(3, '-');
-    let (year, month, mday) = (parts.next()?, parts.next()?, parts.next()?);
-    if year.len() != 4 || month.len() != 2 || mday.len() != 2 {
-        return None;
-    }
-    let (year, month, mday) = (number(year)?, number(month)?, number(mday)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&mday) {
-        return None;
-    }
-    // Howard Hinnant's days-from-civil, the inverse of `date`.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + mday - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    if date(days * 86_400) != day {
-        return None; // 2026-02-30 and the like
-    }
-    let Some(time) = time else { return Some(days * 86_400) };
-    let (clock, offset) = match time.find(['Z', 'z', '+', '-']) {
-        Some(at) => time.split_at(at),
-        None => (time, ""),
-    };
-    let clock = clock.split('.').next()?;
-    let mut hms = clock.split(':');
-    let (h, m, s) =
-        (number(hms.next()?)?, number(hms.next()?)?, number(hms.next().unwrap_or("0"))?);
-    if h > 23 || m > 59 || s > 60 || hms.next().is_some() {
-        return None;
-    }
-    let offset = match offset {
-        "" | "Z" | "z" => 0,
-        _ => {
-            let sign = if offset.starts_with('-') { -1 } else { 1 };
-            let digits = offset[1..].replace(':', "");
-            if digits.len() != 4 {
-                return None;
-            }
-            sign * (number(&digits[..2])? * 3_600 + number(&digits[2..])? * 60)
-        }
-    };
-    Some(days * 86_400 + h * 3_600 + m * 60 + s - offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn reads_the_times_hosts_print() {
-        assert_eq!(parse_timestamp("2023-11-14T22:13:20Z"), Some(1_700_000_000));
-        assert_eq!(parse_timestamp("2023-11-14T22:13:20.123456+00:00"), Some(1_700_000_000));
-        assert_eq!(parse_timestamp("2023-11-14T23:13:20+0100"), Some(1_700_000_000));
-        assert_eq!(parse_timestamp("2023-11-14T17:13:20-05:00"), Some(1_700_000_000));
-        assert_eq!(parse_timestamp("2000-02-29"), Some(951_782_400));
-        for bad in [
-            "",
-            "2023-02-30",
-            "2023-13-01",
-            "23-11-14",
-            "2023-11-14T25:00:00Z",
-            "soon",
-            "2023-11-14Tab",
-        ] {
-            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        assert_eq!(parse_date("2023-11-14T22:13:20Z"), Ok(1_700_000_000));
+        assert_eq!(parse_date("2023-11-14T22:13:20.123456+00:00"), Ok(1_700_000_000));
+        assert_eq!(parse_date("2023-11-14T23:13:20+0100"), Ok(1_700_000_000));
+        for bad in ["2023-11-14T22:13:20.Z", "2023-11-14T22:13.5", "2023-11-14T22:13:20.x"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
         }
     }
 
@@ -291,6 +394,86 @@ mod tests {
         assert_eq!(date(951_782_400), "2000-02-29");
         assert_eq!(date(1_796_308_361), "2026-12-03");
         assert_eq!(timestamp(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn typed_dates_read_back_what_is_printed() {
+        for secs in [0_i64, -1, 951_782_400, 1_700_000_000, 1_796_308_361, -62_135_596_800] {
+            let day = secs - secs.rem_euclid(86_400);
+            assert_eq!(parse_date(&date(secs)), Ok(day), "{secs}");
+            assert_eq!(parse_date(&timestamp(secs)), Ok(secs), "{secs}");
+        }
+        assert_eq!(parse_date("2023-11-14T22:13"), Ok(1_699_999_980));
+        assert_eq!(parse_date("2023-11-14 22:13:20"), Ok(1_700_000_000));
+        assert_eq!(parse_date("2023-11-15T00:13:20+02:00"), Ok(1_700_000_000));
+        assert_eq!(parse_date("2023-11-14T17:13:20-0500"), Ok(1_700_000_000));
+        assert_eq!(parse_date("2024-02-29"), Ok(1_709_164_800));
+    }
+
+    #[test]
+    fn anything_else_is_not_a_date() {
+        for text in [
+            "",
+            "yesterday",
+            "2023-13-01",
+            "2023-02-29",
+            "2023-04-31",
+            "2023-00-10",
+            "2023-1-5",
+            "23-11-14",
+            "2023-11-14T",
+            "2023-11-14T24:00",
+            "2023-11-14T22:60",
+            "2023-11-14T22",
+            "2023-11-14T22:13:20+2",
+            "2023-11-14T22:13:20Y",
+            "2023-11-14T22:13:20+02:00:00",
+            "+2023-11-14",
+            "2023-11-14-01",
+            "２０２３-11-14",
+        ] {
+            let err = parse_date(text).unwrap_err();
+            assert!(err.contains("is not a date"), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn durations_keep_the_unit_that_matters() {
+        let cases = [
+            (0, "0s"),
+            (45, "45s"),
+            (60, "1m"),
+            (61, "1m"),
+            (3_600, "1h"),
+            (3_900, "1h 5m"),
+            (86_400, "1d"),
+            (2 * 86_400 + 4 * 3_600 + 59, "2d 4h"),
+            (-5_400, "-1h 30m"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(duration(secs), want, "{secs}");
+        }
+    }
+
+    #[test]
+    fn tables_align_csv_quotes_and_markdown_escapes() {
+        let rows = vec![
+            vec!["hotfix/a".to_owned(), "→ 1".to_owned(), String::new()],
+            vec!["b".to_owned(), "2".to_owned(), "x".to_owned()],
+        ];
+        assert_eq!(
+            table(&["NAME", "N", "R"], &rows),
+            "NAME      N    R\nhotfix/a  → 1\nb         2    x"
+        );
+        let tricky = vec![vec!["a,b".to_owned(), "say \"hi\"".to_owned(), "two\nlines".to_owned()]];
+        assert_eq!(
+            csv(&["x", "y", "z"], &tricky),
+            "x,y,z\r\n\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n"
+        );
+        assert_eq!(
+            markdown_table(&["x", "y"], &[vec!["a|b".to_owned(), "c\nd".to_owned()]]),
+            "| x | y |\n|---|---|\n| a\\|b | c d |"
+        );
     }
 }
 
@@ -305,14 +488,16 @@ mod fuzz {
         #![proptest_config(config(512))]
 
         #[test]
-        fn any_text_is_a_time_or_none(t in text()) {
-            let _ = parse_timestamp(&t);
+        fn any_text_is_a_time_or_says_it_is_not(t in text()) {
+            if let Err(e) = parse_date(&t) {
+                prop_assert!(e.contains("is not a date"), "{}", e);
+            }
         }
 
         #[test]
         fn printed_times_read_back(secs in -62_135_596_800i64..253_402_300_799) {
-            prop_assert_eq!(parse_timestamp(&timestamp(secs)), Some(secs));
-            prop_assert_eq!(parse_timestamp(&date(secs)), Some(secs - secs.rem_euclid(86_400)));
+            prop_assert_eq!(parse_date(&timestamp(secs)), Ok(secs));
+            prop_assert_eq!(parse_date(&date(secs)), Ok(secs - secs.rem_euclid(86_400)));
         }
     }
 }

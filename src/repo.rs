@@ -5,7 +5,6 @@ use crate::config::{Config, GitConfig};
 use crate::error::{Error, Result, chain};
 use crate::output::sh_quote;
 use crate::policy::graph::merge_base_outside;
-use crate::policy::size::DiffSize;
 use crate::policy::{Diff, Graph};
 use crate::spawn::Git;
 use gix::ObjectId;
@@ -46,6 +45,9 @@ pub struct Repo {
     shallow: OnceCell<Vec<ObjectId>>,
     /// Generations of commits the commit-graph does not cover, computed as needed.
     generations: RefCell<HashMap<ObjectId, u32>>,
+    /// The blob caches of tree diffs (rename tracking, line counts), made once: each reads
+    /// attributes files, which would cost more than a small diff.
+    diff_caches: RefCell<Option<[gix::diff::blob::Platform; 2]>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -110,6 +112,7 @@ impl Repo {
             patch_ids: RefCell::new(HashMap::new()),
             shallow: OnceCell::new(),
             generations: RefCell::default(),
+            diff_caches: RefCell::new(None),
             _quarantine: None,
         }
     }
@@ -256,47 +259,6 @@ impl Repo {
         Ok(Some(object.data.clone()))
     }
 
-    /// What `git diff --shortstat base tip` counts, in process (a hook asks on every hotfix
-    /// push; a `git` process would cost more than the whole check): files changed, with a
-    /// binary file or a mode change counting as a file without lines and a submodule move as
-    /// one line each way; renames found as `git diff` finds them.
-    pub fn diff_size(&self, base: ObjectId, tip: ObjectId) -> Result<DiffSize> {
-        let tree = |id| -> Result<gix::Tree<'_>> {
-            let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
-            commit.tree().map_err(fail("cannot read tree"))
-        };
-        let (old, new) = (tree(base)?, tree(tip)?);
-        let mut blobs =
-            self.inner.diff_resource_cache_for_tree_diff().map_err(fail("cannot diff"))?;
-        let mut size = DiffSize::default();
-        let mut changes = old.changes().map_err(fail("cannot diff"))?;
-        changes
-            .for_each_to_obtain_tree(&new, |change| {
-                let mode = change.entry_mode();
-                if mode.is_tree() {
-                    return Ok(std::ops::ControlFlow::Continue(()));
-                }
-                size.files += 1;
-                if mode.is_commit() {
-                    use gix::object::tree::diff::Change;
-                    let (added, removed) = match change {
-                        Change::Addition { .. } => (1, 0),
-                        Change::Deletion { .. } => (0, 1),
-                        _ => (1, 1),
-                    };
-                    size.insertions += added;
-                    size.deletions += removed;
-                } else if let Some(lines) = change.diff(&mut blobs)?.line_counts()? {
-                    size.insertions += u64::from(lines.insertions);
-                    size.deletions += u64::from(lines.removals);
-                }
-                blobs.clear_resource_cache_keep_allocation();
-                Ok(std::ops::ControlFlow::Continue(()))
-            })
-            .map_err(fail("cannot diff"))?;
-        Ok(size)
-    }
-
     /// The tree a commit records.
     fn tree_of(&self, commit: ObjectId) -> Result<ObjectId> {
         let commit = self.inner.find_commit(commit).map_err(fail("cannot read commit"))?;
@@ -312,6 +274,14 @@ impl Repo {
         }
         let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
         Ok(commit.time().map_err(fail("cannot read commit"))?.seconds)
+    }
+
+    /// Seconds since the epoch at which `id` was authored: when its change was written, which
+    /// a rebase or a cherry-pick keeps.
+    pub fn author_time(&self, id: ObjectId) -> Result<i64> {
+        let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
+        let author = commit.author().map_err(fail("cannot read commit"))?;
+        Ok(author.time().map_err(|e| Error::env(format!("cannot read commit {id}: {e}")))?.seconds)
     }
 
     /// The id `bytes` have as a blob in this repository (written or not).
@@ -346,6 +316,18 @@ impl Repo {
             line::End::After(self.commits(&[tip], hidden, true)?.len())
         };
         Ok(FirstParentLine::new(self, tip, end))
+    }
+
+    /// What a merge brought: the commits its other parents reach and its first parent does not
+    /// (`git rev-list M^@ --not M^1`), in no particular order; nothing for a commit with one
+    /// parent. With a commit-graph, painted by generation without setting up a walk.
+    pub fn brought(&self, merge: ObjectId) -> Result<Vec<ObjectId>> {
+        let parents = self.parents(merge)?;
+        let Some((first, others)) = parents.split_first() else { return Ok(Vec::new()) };
+        if self.graph_cache().is_some() {
+            return self.painted(others, &[*first], Paint::Shown);
+        }
+        self.commits(others, &[*first], false)
     }
 
     /// main or development as the checks see them: the remote-tracking ref when it exists,
@@ -568,6 +550,7 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+mod diff;
 mod line;
 mod settings;
 mod walk;

@@ -28,6 +28,7 @@ mod merge;
 mod merge_gitlab;
 mod publish;
 mod remote;
+mod report;
 mod start;
 mod status;
 mod tour;

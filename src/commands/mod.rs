@@ -11,6 +11,7 @@ pub mod install;
 pub mod list;
 pub mod merge;
 pub mod publish;
+pub mod report;
 pub mod start;
 pub mod status;
 pub mod tour;
@@ -30,6 +31,7 @@ pub enum Command {
     Finish(finish::FinishArgs),
     Cleanup(cleanup::CleanupArgs),
     Verify(verify::VerifyArgs),
+    Report(report::ReportArgs),
     Merge(merge::MergeArgs),
     Deploy(deploy::DeployArgs),
     Doctor(doctor::DoctorArgs),
@@ -73,6 +75,7 @@ pub fn run(command: Command, app: fn() -> clap::Command) -> Result<()> {
         Command::Finish(args) => finish::run(&args),
         Command::Cleanup(args) => cleanup::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Deploy(args) => deploy::run(&args),
         Command::Doctor(args) => doctor::run(&args),

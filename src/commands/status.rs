@@ -14,7 +14,7 @@ use crate::hotfix::review::{self, PullReview};
 use crate::hotfix::state::{self, Facts, Landing, Stage, Target, TipSource, locate, target};
 use crate::hotfix::{checks, steps};
 use crate::output::{self, Paint};
-use crate::policy::size::{self, Limits};
+use crate::policy::size;
 use crate::policy::{CommitRef, Graph, Trunks, Violation, ancestry};
 use gix::ObjectId;
 use serde::Serialize;
@@ -442,11 +442,7 @@ fn size_state(ctx: &Context, facts: &Facts) -> Result<Line> {
     let Some(diff) = measured else {
         return Ok((State::Unknown, "cannot tell where it left main".to_owned()));
     };
-    let limits = Limits {
-        max_files: ctx.config.max_files,
-        max_lines: ctx.config.max_lines,
-        enforce: ctx.config.enforce_size,
-    };
+    let limits = ctx.config.limits();
     Ok(match size::check(&facts.found.branch, diff, limits) {
         None => (
             State::Done,

@@ -135,7 +135,7 @@ pub fn epoch(value: &Value) -> Option<i64> {
         Value::Number(n) => n.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64),
         Value::String(s) => match s.trim().parse::<f64>() {
             Ok(f) if f.is_finite() => Some(f.floor() as i64),
-            _ => output::parse_timestamp(s),
+            _ => output::parse_date(s).ok(),
         },
         _ => None,
     }

@@ -3,7 +3,7 @@
 
 use crate::context::Context;
 use crate::error::Result;
-use crate::policy::size::{self, Limits};
+use crate::policy::size;
 use crate::policy::{Trunks, Violation, ancestry};
 use gix::ObjectId;
 
@@ -17,12 +17,7 @@ pub fn hotfix_branch(
     let mut found: Vec<Violation> = ctx.config.naming.check(branch).into_iter().collect();
     found.extend(ancestry::check_base(&ctx.repo, branch, tip, trunks)?);
     if let Some(size) = hotfix_size(ctx, trunks.main, tip)? {
-        let limits = Limits {
-            max_files: ctx.config.max_files,
-            max_lines: ctx.config.max_lines,
-            enforce: ctx.config.enforce_size,
-        };
-        found.extend(size::check(branch, size, limits));
+        found.extend(size::check(branch, size, ctx.config.limits()));
     }
     Ok(found)
 }

@@ -36,6 +36,31 @@ pub fn merged_branch(message: &str) -> Option<String> {
     non_empty(branch)
 }
 
+/// The pull (or merge) request a commit message says the commit came from: GitHub's merge
+/// (`Merge pull request #N from …`) and squash (`Title (#N)`, the last such suffix) forms,
+/// Bitbucket's `Merged in X (pull request #N)`, GitLab's `See merge request group/project!N`.
+pub fn pull_request(message: &str) -> Option<u64> {
+    let subject = message.lines().next()?.trim();
+    if let Some(rest) = subject.strip_prefix("Merge pull request #") {
+        return number(rest.split(' ').next()?);
+    }
+    if let Some(rest) = subject.strip_suffix(')')
+        && let Some((_, n)) = rest.rsplit_once("(#").or_else(|| rest.rsplit_once("(pull request #"))
+        && let Some(n) = number(n)
+    {
+        return Some(n);
+    }
+    message.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("See merge request ")?;
+        number(rest.rsplit_once('!')?.1)
+    })
+}
+
+/// Digits only, no sign, no spaces.
+fn number(text: &str) -> Option<u64> {
+    text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse().ok()).flatten()
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
@@ -65,6 +90,30 @@ mod tests {
         ];
         for (msg, want) in cases {
             assert_eq!(merged_branch(msg).as_deref(), want, "{msg}");
+        }
+    }
+
+    #[test]
+    fn reads_the_pull_request_number_of_every_host_form() {
+        use super::pull_request;
+        let cases = [
+            ("Merge pull request #123 from acme/hotfix/x\n\nFix x", Some(123)),
+            ("Fix the login timeout (#42)", Some(42)),
+            ("Reference data through SSM (#731) (#736)", Some(736)),
+            ("Merged in hotfix/c (pull request #7)", Some(7)),
+            (
+                "Merge branch 'hotfix/a' into 'main'\n\nFix a\n\nSee merge request acme/app!58",
+                Some(58),
+            ),
+            ("Merge branch 'hotfix/a'", None),
+            ("Fix (#)", None),
+            ("Fix (#12a)", None),
+            ("Merge pull request #x from acme/hotfix/x", None),
+            ("Bump to 1.2 (#-3)", None),
+            ("", None),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(pull_request(msg), want, "{msg}");
         }
     }
 
@@ -129,6 +178,7 @@ mod fuzz {
         #[test]
         fn never_panics(message in text()) {
             let _ = merged_branch(&message);
+            let _ = super::pull_request(&message);
         }
 
         #[test]

@@ -7,7 +7,8 @@ use super::{CommitRef, Graph, Naming, Rule, Violation, message::merged_branch};
 pub enum MergeKind {
     /// Brings development commits: a sprint release.
     Release,
-    /// Brings only commits development does not have: a hotfix (from the named branch).
+    /// Brings only commits development does not have, or names a branch under the hotfix
+    /// prefix (then bringing development commits breaks R2): a hotfix, from the named branch.
     Hotfix(Option<String>),
     /// Joins main and development only (a merge of main itself, back and forth).
     Neutral,
@@ -108,8 +109,10 @@ pub fn check_commit<G: Graph>(
     let kind = match (release_base, &named) {
         (_, Some(branch)) if names.is_trunk(branch) => MergeKind::Neutral,
         (Some(base), named) => {
-            if let Some(branch) = named.as_deref().filter(|b| names.naming.desc(b).is_some()) {
-                found.push(
+            let Some(branch) = named.as_deref().filter(|b| names.naming.desc(b).is_some()) else {
+                return Ok((Some(MergeKind::Release), found));
+            };
+            found.push(
                     Violation::error(
                         Rule::R2,
                         main,
@@ -125,8 +128,7 @@ pub fn check_commit<G: Graph>(
                         graph.short(base)
                     )),
                 );
-            }
-            MergeKind::Release
+            MergeKind::Hotfix(named.clone())
         }
         (None, named) => {
             if let Some(branch) = named {
@@ -245,6 +247,11 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].rule, Rule::R2);
         assert!(found[0].message.contains("brings development commits"), "{}", found[0].message);
+        // Still a hotfix, one that broke R2: `report` lists it.
+        let n = naming();
+        let names = Names { main: "main", development: "development", naming: &n };
+        let kind = check_commit(&g, &names, "M", Some("d2")).unwrap().0;
+        assert_eq!(kind, Some(MergeKind::Hotfix(Some("hotfix/bad".into()))));
     }
 
     #[test]

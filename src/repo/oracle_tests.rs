@@ -728,6 +728,8 @@ struct Questions {
     r3_development: usize,
     r3_merges: Vec<usize>,
     diffs: Vec<Diff<usize>>,
+    /// A first-parent line's tip and commits to find the first commit of that line holding.
+    containing: Vec<(usize, Vec<usize>)>,
 }
 
 impl Questions {
@@ -787,7 +789,21 @@ impl Questions {
             r3_development: rng.below(n),
             r3_merges,
             diffs: Self::diffs(plan, &mut rng),
+            containing: Self::containing(plan),
         }
+    }
+
+    /// A branch tip's line and a few commits to place on it, some of which it may not hold,
+    /// from a generator of their own (so that the seeds' other questions stay as they were).
+    fn containing(plan: &Plan) -> Vec<(usize, Vec<usize>)> {
+        let mut rng = Rng(plan.seed ^ 0xC0_17A1_2B5E);
+        let n = plan.nodes.len();
+        (0..2)
+            .map(|_| {
+                let targets = (0..1 + rng.below(6)).map(|_| rng.below(n)).collect();
+                (rng.pick(&plan.branches), targets)
+            })
+            .collect()
     }
 
     /// Single-parent commits (copies with their originals first), ranges, a merge's whole
@@ -850,6 +866,8 @@ struct Answers {
     /// (classified as a release, merged parents already on main).
     r3: Vec<(bool, usize)>,
     patch_ids: Option<Vec<Option<String>>>,
+    /// Target → the oldest commit of the line holding it.
+    containing: Vec<BTreeMap<usize, usize>>,
 }
 
 /// `Repo`'s answers, through `policy::Graph` and the rules themselves.
@@ -909,6 +927,11 @@ fn ask_repo(
         let nothing_new = found.iter().filter(|v| v.message.contains("brings nothing new")).count();
         a.r3.push((kind == Some(MergeKind::Release), nothing_new));
     }
+    for (tip, targets) in &q.containing {
+        let targets: Vec<_> = targets.iter().map(id).collect();
+        let found = repo.first_containing(ids[*tip], &targets)?;
+        a.containing.push(found.iter().map(|(t, d)| (node(t), node(d))).collect());
+    }
     if with_patch_ids {
         let diffs: Vec<_> = q
             .diffs
@@ -927,8 +950,9 @@ fn ask_repo(
 fn ask_git(b: &Part<'_>, q: &Questions) -> Result<Answers, String> {
     let index: HashMap<String, usize> = (0..q.nodes).map(|i| (b.hex(i), i)).collect();
     let node = |hex: &str| index.get(hex).copied().unwrap_or(usize::MAX);
+    let set_in_order = |text: &str| -> Vec<usize> { text.split_whitespace().map(node).collect() };
     let set = |text: &str| -> Vec<usize> {
-        let mut v: Vec<usize> = text.split_whitespace().map(node).collect();
+        let mut v = set_in_order(text);
         v.sort_unstable();
         v
     };
@@ -1022,6 +1046,17 @@ fn ask_git(b: &Part<'_>, q: &Questions) -> Result<Answers, String> {
         let nothing_new = brought.iter().filter(|&&p| is_ancestor(p, first)).count();
         a.r3.push((release, nothing_new));
     }
+    // The first commit of `git rev-list --first-parent --reverse <tip>` that holds a target.
+    for (tip, targets) in &q.containing {
+        let line = set_in_order(&b.git(&["rev-list", "--first-parent", &b.hex(*tip)], None)?);
+        let mut found = BTreeMap::new();
+        for &target in targets {
+            if let Some(&d) = line.iter().rev().find(|&&d| is_ancestor(target, d)) {
+                found.insert(target, d);
+            }
+        }
+        a.containing.push(found);
+    }
     a.patch_ids = Some(git_patch_ids(b, &q.diffs)?);
     Ok(a)
 }
@@ -1062,6 +1097,8 @@ fn compare(q: &Questions, ours: &Answers, git: &Answers, walks: bool) -> Vec<Str
     field(&mut out, "R2 (error, warning)", &q.r2, &ours.r2, &git.r2);
     let r3: Vec<_> = q.r3_merges.iter().map(|m| (m, q.r3_development)).collect();
     field(&mut out, "R3 (merge, development): (release, nothing new)", &r3, &ours.r3, &git.r3);
+    let lines = "first commit of the line holding (tip, targets)";
+    field(&mut out, lines, &q.containing, &ours.containing, &git.containing);
     if let (Some(ours), Some(git)) = (&ours.patch_ids, &git.patch_ids) {
         field(&mut out, "patch-id", &q.diffs, ours, git);
     }
@@ -1105,6 +1142,9 @@ struct Stats {
     r2_clean: usize,
     releases: usize,
     hotfixes: usize,
+    /// Targets placed on a line, and targets no commit of the line holds.
+    placed: usize,
+    unplaced: usize,
 }
 
 impl Stats {
@@ -1130,6 +1170,8 @@ impl Stats {
             r2_clean: git.r2.iter().filter(|r| !r.0 && !r.1).count(),
             releases: git.r3.iter().filter(|r| r.0).count(),
             hotfixes: git.r3.iter().filter(|r| !r.0).count(),
+            placed: git.containing.iter().map(BTreeMap::len).sum(),
+            unplaced: plan_targets(plan) - git.containing.iter().map(BTreeMap::len).sum::<usize>(),
         }
     }
 
@@ -1147,6 +1189,8 @@ impl Stats {
         self.r2_clean += o.r2_clean;
         self.releases += o.releases;
         self.hotfixes += o.hotfixes;
+        self.placed += o.placed;
+        self.unplaced += o.unplaced;
     }
 
     fn assert_covered(&self) {
@@ -1163,9 +1207,17 @@ impl Stats {
             ("R2 passes", self.r2_clean),
             ("release merges", self.releases),
             ("hotfix merges", self.hotfixes),
+            ("commits placed on a line", self.placed),
+            ("commits no line holds", self.unplaced),
         ];
         for (what, n) in all {
             assert!(n >= 5, "the oracle run met only {n} {what}: the generator lost a shape");
         }
     }
+}
+
+/// How many distinct targets the containing questions of `plan` ask about.
+fn plan_targets(plan: &Plan) -> usize {
+    let questions = Questions::containing(plan);
+    questions.iter().map(|(_, t)| t.iter().collect::<BTreeSet<_>>().len()).sum()
 }

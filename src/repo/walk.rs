@@ -264,6 +264,125 @@ impl Repo {
         Ok(reach.seen.contains(&target))
     }
 
+    /// For each of `targets`, the oldest commit of `tip`'s first-parent line whose history
+    /// contains it (the first of `git rev-list --first-parent --reverse tip` that has it); a
+    /// target none of them contains is left out. One pass up the line, oldest first, painting
+    /// what each commit adds to the history of the one before it, so that a commit is read at
+    /// most once whatever the number of targets. With a commit-graph, the paint is a bit per
+    /// position, and only what may lead to a target is painted: a commit cannot hold a target
+    /// of a generation above its own, and nothing below the lowest generation of a target not
+    /// placed yet can lead to one. The pass stops once every target is placed.
+    pub fn first_containing(
+        &self,
+        tip: ObjectId,
+        targets: &[ObjectId],
+    ) -> Result<HashMap<ObjectId, ObjectId>> {
+        let graph = self.graph_cache();
+        // Outside the commit-graph no generation is known (nor needed: a commit there is newer
+        // than every commit in it, and a target there is reached only through such commits).
+        let generation = |at: Node| match (at, graph) {
+            (Node::InGraph(position), Some(g)) => g.commit_at(position).generation(),
+            _ => u32::MAX,
+        };
+        let mut wanted: HashMap<Node, ObjectId> =
+            targets.iter().map(|&t| (self.node(t), t)).collect();
+        let mut by_generation: Vec<(u32, Node)> =
+            wanted.keys().map(|&n| (generation(n), n)).collect();
+        by_generation.sort_unstable_by_key(|&(g, _)| g);
+        // by_generation[..reachable]: the targets the line's commit may hold; [..lowest]: placed.
+        let (mut reachable, mut lowest) = (0, 0);
+        let (mut line, mut parents) = (vec![self.node(tip)], Vec::new());
+        loop {
+            self.parent_nodes(line[line.len() - 1], &mut parents)?;
+            match parents.first() {
+                Some(&first) => line.push(first),
+                None => break,
+            }
+            parents.clear();
+        }
+        let positions = graph.map_or(0, |g| g.num_commits());
+        let (mut painted, mut is_target) = (CommitSet::new(positions), CommitSet::new(positions));
+        for &target in wanted.keys() {
+            is_target.insert(target);
+        }
+        let mut found = HashMap::new();
+        let mut stack = Vec::new();
+        for &commit in line.iter().rev() {
+            if wanted.is_empty() {
+                break;
+            }
+            let level = generation(commit);
+            while by_generation.get(reachable).is_some_and(|&(g, _)| g <= level) {
+                reachable += 1;
+            }
+            while lowest < reachable && !wanted.contains_key(&by_generation[lowest].1) {
+                lowest += 1;
+            }
+            // Nothing it may hold is left: paint nothing (a later commit paints what it needs).
+            let Some(&(floor, _)) = by_generation[..reachable].get(lowest) else { continue };
+            stack.push(commit);
+            while let Some(at) = stack.pop() {
+                if painted.contains(at) {
+                    continue;
+                }
+                let row = match (at, graph) {
+                    (Node::InGraph(position), Some(g)) => Some(g.commit_at(position)),
+                    _ => None,
+                };
+                if row.as_ref().is_some_and(|row| row.generation() < floor) {
+                    continue;
+                }
+                painted.insert(at);
+                if is_target.contains(at)
+                    && let Some(target) = wanted.remove(&at)
+                {
+                    found.insert(target, self.node_id(commit));
+                }
+                match row {
+                    Some(row) => {
+                        for parent in row.iter_parents() {
+                            stack.push(Node::InGraph(parent.map_err(broken_graph)?));
+                        }
+                    }
+                    None => self.parent_nodes(at, &mut stack)?,
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Appends a commit's parents to `out`, by position when it is in the commit-graph (whose
+    /// parents are too).
+    fn parent_nodes(&self, at: Node, out: &mut Vec<Node>) -> Result<()> {
+        match (at, self.graph_cache()) {
+            (Node::InGraph(position), Some(graph)) => {
+                for parent in graph.commit_at(position).iter_parents() {
+                    out.push(Node::InGraph(parent.map_err(broken_graph)?));
+                }
+            }
+            (at, _) => {
+                let parents = self.parents(self.node_id(at))?;
+                out.extend(parents.into_iter().map(|p| self.node(p)));
+            }
+        }
+        Ok(())
+    }
+
+    /// A commit by position when the commit-graph has it, else by id.
+    fn node(&self, id: ObjectId) -> Node {
+        let graph = self.graph_cache();
+        graph.and_then(|g| g.lookup(id)).map_or(Node::Outside(id), Node::InGraph)
+    }
+
+    fn node_id(&self, at: Node) -> ObjectId {
+        match at {
+            Node::InGraph(position) => {
+                self.graph_cache().expect("a position").id_at(position).to_owned()
+            }
+            Node::Outside(id) => id,
+        }
+    }
+
     /// The `candidates` reachable from `tip` ([`Graph::ancestors_among`]).
     pub(super) fn reached_among(
         &self,
@@ -307,5 +426,44 @@ impl Repo {
             }
         }
         Ok(found)
+    }
+}
+
+/// A set of commits for [`Repo::first_containing`]: a bit per commit-graph position, a hash set
+/// for the commits newer than the graph.
+struct CommitSet {
+    bits: Vec<u64>,
+    outside: HashSet<ObjectId>,
+}
+
+impl CommitSet {
+    fn new(positions: u32) -> Self {
+        Self { bits: vec![0; (positions as usize).div_ceil(64)], outside: HashSet::new() }
+    }
+
+    fn insert(&mut self, at: Node) {
+        match at {
+            Node::InGraph(position) => {
+                let (word, bit) = Self::bit(position);
+                self.bits[word] |= bit;
+            }
+            Node::Outside(id) => {
+                self.outside.insert(id);
+            }
+        }
+    }
+
+    fn contains(&self, at: Node) -> bool {
+        match at {
+            Node::InGraph(position) => {
+                let (word, bit) = Self::bit(position);
+                self.bits[word] & bit != 0
+            }
+            Node::Outside(id) => self.outside.contains(&id),
+        }
+    }
+
+    fn bit(position: gix::commitgraph::Position) -> (usize, u64) {
+        (position.0 as usize / 64, 1 << (position.0 % 64))
     }
 }

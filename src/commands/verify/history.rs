@@ -5,8 +5,8 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::policy::Graph;
 use crate::policy::backmerge::{self, Push};
-use crate::policy::history::as_it_stood;
-use crate::policy::topology::{self, Names};
+use crate::policy::history::judge;
+use crate::policy::topology::Names;
 use gix::ObjectId;
 
 /// Part of a first-parent line: from `tip` down to what `hidden` has.
@@ -18,7 +18,7 @@ pub(super) struct Range {
 /// R3 over main's first-parent line, each commit against development as it stood.
 pub(super) fn main_line(ctx: &Context, range: Option<Range>) -> Result<Report> {
     let config = &ctx.config;
-    let development = development_tip(ctx, ": without it, a release cannot be told from a hotfix")?;
+    let development = ctx.development(": without it, a release cannot be told from a hotfix")?;
     let whole_line = range.is_none();
     let Range { tip, hidden } = match range {
         Some(range) => range,
@@ -31,10 +31,9 @@ pub(super) fn main_line(ctx: &Context, range: Option<Range>) -> Result<Report> {
     let mut checked = 0;
     // Newest first as walked; shown oldest first, as people read a history.
     let mut per_commit = Vec::new();
-    for entry in as_it_stood(main_line, development_line) {
-        let (commit, development_then) = entry?;
+    for judged in judge(&ctx.repo, names, main_line, development_line) {
+        let found = judged?.violations;
         checked += 1;
-        let (_, found) = topology::check_commit(&ctx.repo, &names, commit, development_then)?;
         if !found.is_empty() {
             per_commit.push(found);
         }
@@ -55,7 +54,7 @@ pub(super) fn development_line(ctx: &Context, range: Option<Range>) -> Result<Re
     let whole_line = range.is_none();
     let Range { tip, hidden } = match range {
         Some(range) => range,
-        None => Range { tip: development_tip(ctx, "")?, hidden: Vec::new() },
+        None => Range { tip: ctx.development("")?, hidden: Vec::new() },
     };
     let line = ctx.repo.commits(&[tip], &hidden, true)?;
     let hotfixes = ctx.hotfix_branches()?;
@@ -74,18 +73,6 @@ pub(super) fn development_line(ctx: &Context, range: Option<Range>) -> Result<Re
         scope: format!("{}'s first-parent line", config.development),
         note: None,
         whole_line,
-    })
-}
-
-/// Development's tip as the checks see it; `why` ends the error when there is none.
-fn development_tip(ctx: &Context, why: &str) -> Result<ObjectId> {
-    let config = &ctx.config;
-    ctx.repo.trunk(config, &config.development)?.ok_or_else(|| {
-        Error::env(format!(
-            "branch '{}' was found neither on {} nor locally{why}",
-            config.development, config.remote
-        ))
-        .hint(format!("fetch it: git fetch {} {}", config.remote, config.development))
     })
 }
 
