@@ -68,10 +68,7 @@ impl Aws {
     pub fn hotfix(&self, repo: &TestRepo, args: &[&str], extra: &[(String, String)]) -> Run {
         let env: Vec<(String, String)> =
             self.env().into_iter().chain(extra.iter().cloned()).collect();
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let mut argv = vec!["hotfix"];
-        argv.extend(args);
-        repo.run_with("git", &repo.work, &argv, &env)
+        repo.hotfix_with_env(args, &env)
     }
 
     pub fn state(&self) -> Value {

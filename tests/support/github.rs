@@ -54,11 +54,7 @@ impl GitHub {
 
     /// `git hotfix <args>` in the work clone with gh pointed here.
     pub fn hotfix(&self, repo: &TestRepo, args: &[&str]) -> Run {
-        let env = self.env();
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let mut argv = vec!["hotfix"];
-        argv.extend(args);
-        repo.run_with("git", &repo.work, &argv, &env)
+        repo.hotfix_with_env(args, &self.env())
     }
 
     pub fn state(&self) -> Value {

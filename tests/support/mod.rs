@@ -319,6 +319,14 @@ impl TestRepo {
         self.hotfix_in(&self.origin, &["install"]).ok();
     }
 
+    /// `git hotfix <args>` in the work clone with `env` on top of the hermetic environment.
+    pub fn hotfix_with_env(&self, args: &[&str], env: &[(String, String)]) -> Run {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut argv = vec!["hotfix"];
+        argv.extend(args);
+        self.run_with("git", &self.work, &argv, &env)
+    }
+
     /// `program` in `dir` with extra environment on top of the hermetic one (it wins, so
     /// `PATH` can be replaced), whatever the outcome.
     pub fn run_with(
