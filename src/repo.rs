@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use walk::{Paint, Reach, RevisionGraph};
 
+pub use early::{config_before_open, sha1_id};
 pub use line::FirstParentLine;
 
 /// What HEAD points at.
@@ -565,6 +566,7 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+mod early;
 mod line;
 mod settings;
 mod walk;
@@ -573,10 +575,11 @@ mod walk;
 mod oracle_tests;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn git(dir: &Path, args: &[&str]) -> String {
+    /// `git <args>` in `dir`, without the user's configuration; its output, trimmed.
+    pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
         let out = std::process::Command::new("git")
             .current_dir(dir)
             .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
