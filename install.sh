@@ -28,13 +28,22 @@ command -v cargo >/dev/null 2>&1 || { echo "install.sh: cargo is required (https
 command -v git >/dev/null 2>&1 || { echo "install.sh: git is required" >&2; exit 2; }
 
 echo "building git-hotfix (release)..."
-cargo build --quiet --release --locked --manifest-path "$src/Cargo.toml"
-target_dir=${CARGO_TARGET_DIR:-$src/target}
+# On Linux with glibc, linked statically and not position-independent: the pre-push hook starts
+# it on every push, and so linked it starts as fast as an empty Rust program (no loader, no
+# relocations; BENCHMARKS.md). `--target` keeps the flags off build scripts and proc-macros.
+host=$(rustc -vV | sed -n 's/^host: //p')
+case $host in
+  *-linux-gnu) out=$host/release ;;
+  *) host='' out=release ;;
+esac
+cargo build --quiet --release --locked --manifest-path "$src/Cargo.toml" ${host:+--target "$host" \
+  --config "target.$host.rustflags = ['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']"}
+target_dir=${CARGO_TARGET_DIR:-$src/target}/$out
 
 mkdir -p "$bin" "$prefix/share/man/man1" "$prefix/share/bash-completion/completions" \
   "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"
 # Copy to a temporary name and rename, so a running hook never sees a half-written binary.
-cp "$target_dir/release/git-hotfix" "$bin/.git-hotfix.tmp"
+cp "$target_dir/git-hotfix" "$bin/.git-hotfix.tmp"
 chmod 755 "$bin/.git-hotfix.tmp"
 mv -f "$bin/.git-hotfix.tmp" "$bin/git-hotfix"
 "$bin/git-hotfix" man >"$prefix/share/man/man1/git-hotfix.1"

@@ -2,7 +2,9 @@
 //! next to its code in `commands/<name>.rs`.
 
 use crate::commands::Command;
+use crate::hooks::HookCommand;
 use clap::Parser;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Start, publish, finish and clean up hotfixes the way the team's process says, and refuse,
@@ -31,6 +33,34 @@ impl Cli {
     }
 }
 
+/// `git-hotfix hook <name> [--] <Git's arguments>`, as the shims and hook managers run it,
+/// read without clap: building the whole command tree costs every push ~0.2 ms. Anything
+/// else (`-C`, `--help`, an option before `--`, a count that does not fit) is clap's.
+pub fn hook_from_args(args: &[OsString]) -> Option<HookCommand> {
+    let [_, hook, name, rest @ ..] = args else { return None };
+    if hook != "hook" {
+        return None;
+    }
+    let values = match rest.split_first() {
+        Some((first, values)) if first == "--" => values,
+        _ if rest.iter().any(|a| a.as_encoded_bytes().starts_with(b"-")) => return None,
+        _ => rest,
+    };
+    let text =
+        |i: usize| values.get(i).map(|v| v.to_str().map(str::to_owned).ok_or(())).transpose();
+    Some(match (name.to_str()?, values.len()) {
+        ("pre-push", 0..=2) => HookCommand::PrePush { remote: text(0).ok()?, url: text(1).ok()? },
+        ("prepare-commit-msg", 1..=3) if !values[0].is_empty() => HookCommand::PrepareCommitMsg {
+            file: PathBuf::from(&values[0]),
+            source: text(1).ok()?,
+            oid: text(2).ok()?,
+        },
+        ("post-merge", 0..=1) => HookCommand::PostMerge { squash: text(0).ok()? },
+        ("pre-receive", 0) => HookCommand::PreReceive,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::Cli;
@@ -48,7 +78,18 @@ mod tests {
         words.map(str::to_owned).chain(args.iter().map(|a| a.to_string())).collect()
     }
 
+    /// What clap makes of `argv`, checked against the hand-written reading of hook argument
+    /// lists whenever that one takes them.
     pub fn parse(argv: &[String]) -> Result<HookCommand, String> {
+        let by_clap = parse_with_clap(argv);
+        let os: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+        if let Some(by_hand) = super::hook_from_args(&os) {
+            assert_eq!(Ok(format!("{by_hand:?}")), by_clap.as_ref().map(|h| format!("{h:?}")));
+        }
+        by_clap
+    }
+
+    fn parse_with_clap(argv: &[String]) -> Result<HookCommand, String> {
         match Cli::try_parse_from(argv).map(|cli| cli.command) {
             Ok(Command::Hook(hook)) => Ok(hook),
             Ok(other) => Err(format!("{other:?}")),
@@ -113,6 +154,22 @@ mod fuzz {
                 return Err(TestCaseError::fail(format!("{hook:?}")));
             };
             prop_assert_eq!((f, s, o), (PathBuf::from(&file), source, oid));
+        }
+
+        /// Hook managers run the hooks without the shims' `--`; whatever the arguments, the
+        /// hand-written reading agrees with clap whenever it takes them (`parse` checks).
+        #[test]
+        fn hook_arguments_are_read_as_clap_reads_them(
+            name in prop::sample::select(vec!["pre-push", "prepare-commit-msg", "post-merge", "pre-receive", "pre-commit", "-h"]),
+            dashes: bool,
+            args in prop::collection::vec(argument(), 0..4),
+        ) {
+            let mut argv: Vec<String> = vec!["git-hotfix".into(), "hook".into(), name.into()];
+            if dashes {
+                argv.push("--".into());
+            }
+            argv.extend(args);
+            let _ = parse(&argv);
         }
 
         #[test]

@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use walk::{Paint, Reach, RevisionGraph};
 
+pub use early::{config_before_open, sha1_id};
 pub use line::FirstParentLine;
 
 /// What HEAD points at.
@@ -551,6 +552,7 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 mod diff;
+mod early;
 mod line;
 mod settings;
 mod walk;
@@ -559,10 +561,11 @@ mod walk;
 mod oracle_tests;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn git(dir: &Path, args: &[&str]) -> String {
+    /// `git <args>` in `dir`, without the user's configuration; its output, trimmed.
+    pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
         let out = std::process::Command::new("git")
             .current_dir(dir)
             .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])

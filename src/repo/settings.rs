@@ -43,7 +43,7 @@ impl GitConfig for Repo {
 }
 
 /// Reads `.githotfix.toml` at the work-tree root, refusing a symlink that leads outside it.
-fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
+pub(super) fn read_work_tree_config(root: &Path) -> Result<Option<config::Source>> {
     let path = root.join(config::FILE_NAME);
     let Ok(meta) = std::fs::symlink_metadata(&path) else { return Ok(None) };
     let label = config::FILE_NAME.to_owned();
@@ -81,7 +81,7 @@ pub(super) fn open_options() -> gix::open::Options {
 /// `git -c key=value` reaches us as `GIT_CONFIG_PARAMETERS`, which gix ignores: parse it into
 /// overrides. Format: space-separated `'key'='value'` (Git ≥ 2.31) or `'key=value'`, with `'`
 /// written as `'\''`.
-fn git_config_parameters() -> Vec<String> {
+pub(super) fn git_config_parameters() -> Vec<String> {
     let Ok(raw) = std::env::var("GIT_CONFIG_PARAMETERS") else { return Vec::new() };
     let (mut out, mut current, mut in_token) = (Vec::new(), String::new(), false);
     let mut chars = raw.chars();
