@@ -49,6 +49,9 @@ pub struct Repo {
     /// The blob caches of tree diffs (rename tracking, line counts), made once: each reads
     /// attributes files, which would cost more than a small diff.
     diff_caches: RefCell<Option<[gix::diff::blob::Platform; 2]>>,
+    /// The object database without a cache of decoded objects, for what is read once (each
+    /// commit's message; every commit of a whole-history walk): caching it only costs.
+    uncached: OnceCell<gix::OdbHandle>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -114,6 +117,7 @@ impl Repo {
             shallow: OnceCell::new(),
             generations: RefCell::default(),
             diff_caches: RefCell::new(None),
+            uncached: OnceCell::new(),
             _quarantine: None,
         }
     }
@@ -171,6 +175,19 @@ impl Repo {
     /// The Git dir shared by all worktrees, absolute.
     pub fn common_dir(&self) -> PathBuf {
         absolute(self.inner.common_dir())
+    }
+
+    fn uncached(&self) -> &gix::OdbHandle {
+        self.uncached.get_or_init(|| {
+            let mut objects = self.inner.objects.clone();
+            objects.unset_object_cache();
+            objects
+        })
+    }
+
+    /// Whether walks have generation numbers (a usable commit-graph).
+    pub fn has_commit_graph(&self) -> bool {
+        self.graph_cache().is_some()
     }
 
     pub fn is_shallow(&self) -> bool {
@@ -376,23 +393,23 @@ impl Graph for Repo {
         other: ObjectId,
         within: ObjectId,
     ) -> Result<Option<ObjectId>> {
-        if self.graph_cache().is_none() {
-            return merge_base_outside(self, tip, other, within);
-        }
-        // With generation numbers, ancestry walks from `other` answer first, for less than a
-        // merge-base search: `tip` itself, then the few commits it brings (a hotfix's own).
-        if self.is_ancestor(tip, within)? {
-            return Ok(None); // brings nothing
-        }
-        if self.is_ancestor(tip, other)? {
-            return Ok(Some(tip));
-        }
-        let brought: Vec<_> = self.painted(&[tip], &[within], Paint::Shown)?;
-        let Some(&shared) = self.ancestors_among(other, &brought)?.iter().min() else {
-            return Ok(None);
+        let shared = match self.graph_cache() {
+            None => return merge_base_outside(self, tip, other, within),
+            Some(_) => self.brought_and_shared(tip, other, within)?,
         };
-        // Name the newest shared commits, a merge base, as the fixes quote it.
-        Ok(merge_base_outside(self, tip, other, within)?.or(Some(shared)))
+        Ok(match shared {
+            None => None,
+            Some(shared) if shared == tip => Some(tip),
+            // Name the newest shared commits, a merge base, as the fixes quote it.
+            Some(shared) => merge_base_outside(self, tip, other, within)?.or(Some(shared)),
+        })
+    }
+
+    fn brings_commits_of(&self, tip: ObjectId, other: ObjectId, within: ObjectId) -> Result<bool> {
+        match self.graph_cache() {
+            None => Ok(merge_base_outside(self, tip, other, within)?.is_some()),
+            Some(_) => Ok(self.brought_and_shared(tip, other, within)?.is_some()),
+        }
     }
 
     fn merge_bases(&self, a: ObjectId, b: ObjectId) -> Result<Vec<ObjectId>> {
@@ -457,8 +474,11 @@ impl Graph for Repo {
     }
 
     fn message(&self, id: ObjectId) -> Result<String> {
-        let commit = self.inner.find_commit(id).map_err(fail("cannot read commit"))?;
-        Ok(commit.message_raw_sloppy().to_str_lossy().into_owned())
+        use gix::objs::FindExt;
+        let mut data = Vec::new();
+        self.uncached().find_commit_iter(&id, &mut data).map_err(fail("cannot read commit"))?;
+        let message = data.find(b"\n\n").map_or(&[][..], |at| &data[at + 2..]);
+        Ok(message.to_str_lossy().into_owned())
     }
 
     fn short(&self, id: ObjectId) -> String {
@@ -554,6 +574,7 @@ fn absolute(path: &Path) -> PathBuf {
 mod diff;
 mod early;
 mod line;
+mod lines;
 mod settings;
 mod walk;
 

@@ -243,7 +243,7 @@ fn is_release<G: Graph>(
     merged: G::Id,
     push: &Push<'_, G::Id>,
 ) -> Result<bool, G::Error> {
-    Ok(graph.shares_commits_outside(merged, push.old, first)?.is_some())
+    graph.brings_commits_of(merged, push.old, first)
 }
 
 #[cfg(test)]

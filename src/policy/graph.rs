@@ -73,6 +73,18 @@ pub trait Graph {
     ) -> Result<Option<Self::Id>, Self::Error> {
         merge_base_outside(self, tip, other, within)
     }
+
+    /// Whether [`Graph::shares_commits_outside`] finds some commit, without naming it: a
+    /// classification asks this of every merge, and finding the newest shared commit costs a
+    /// merge-base search the answer alone does not need.
+    fn brings_commits_of(
+        &self,
+        tip: Self::Id,
+        other: Self::Id,
+        within: Self::Id,
+    ) -> Result<bool, Self::Error> {
+        Ok(self.shares_commits_outside(tip, other, within)?.is_some())
+    }
 }
 
 /// [`Graph::shares_commits_outside`] by its definition: the first merge base of `tip` and

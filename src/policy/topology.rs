@@ -97,21 +97,23 @@ pub fn check_commit<G: Graph>(
         }
     }
     let named = merged_branch(&graph.message(commit)?);
-    let mut release_base = None;
+    // The parent that brings development's commits, and development then.
+    let mut release = None;
     if let Some(development) = development {
         for &parent in brought {
-            if let Some(base) = graph.shares_commits_outside(parent, development, first)? {
-                release_base = Some(base);
+            if graph.brings_commits_of(parent, development, first)? {
+                release = Some((parent, development));
                 break;
             }
         }
     }
-    let kind = match (release_base, &named) {
+    let kind = match (release, &named) {
         (_, Some(branch)) if names.is_trunk(branch) => MergeKind::Neutral,
-        (Some(base), named) => {
+        (Some((parent, development)), named) => {
             let Some(branch) = named.as_deref().filter(|b| names.naming.desc(b).is_some()) else {
                 return Ok((Some(MergeKind::Release), found));
             };
+            let base = graph.shares_commits_outside(parent, development, first)?.unwrap_or(parent);
             found.push(
                     Violation::error(
                         Rule::R2,

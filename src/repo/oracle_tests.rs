@@ -923,9 +923,23 @@ fn ask_repo(
     };
     let names = Names { main: "main", development: "development", naming: &naming };
     for &merge in &q.r3_merges {
-        let (kind, found) = check_commit(repo, &names, ids[merge], Some(ids[q.r3_development]))?;
-        let nothing_new = found.iter().filter(|v| v.message.contains("brings nothing new")).count();
-        a.r3.push((kind == Some(MergeKind::Release), nothing_new));
+        let development = ids[q.r3_development];
+        type Verdict = crate::error::Result<(Option<MergeKind>, Vec<crate::policy::Violation>)>;
+        let classify = |graph: &dyn Fn() -> Verdict| {
+            let (kind, found) = graph()?;
+            let nothing_new = found.iter().filter(|v| v.message.contains("brings nothing new"));
+            Ok::<_, crate::error::Error>((kind == Some(MergeKind::Release), nothing_new.count()))
+        };
+        let searched = classify(&|| check_commit(repo, &names, ids[merge], Some(development)))?;
+        // verify's one walk (repo/lines.rs), with the merge as main's tip: the same verdict.
+        let lines = repo.lines(ids[merge], development)?;
+        let walked = classify(&|| check_commit(&lines, &names, ids[merge], Some(development)))?;
+        if walked != searched {
+            return Err(crate::error::Error::env(format!(
+                "R3 of c{merge}: one walk says {walked:?}, the searches {searched:?}"
+            )));
+        }
+        a.r3.push(searched);
     }
     for (tip, targets) in &q.containing {
         let targets: Vec<_> = targets.iter().map(id).collect();

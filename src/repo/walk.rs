@@ -198,6 +198,25 @@ impl Repo {
             .collect())
     }
 
+    /// With generation numbers, ancestry walks from `other` answer [`Graph::brings_commits_of`]
+    /// for less than a merge-base search: `tip` itself when `other` has it, else the oldest
+    /// of the commits `tip` brings (a hotfix's own few) that `other` has.
+    pub(super) fn brought_and_shared(
+        &self,
+        tip: ObjectId,
+        other: ObjectId,
+        within: ObjectId,
+    ) -> Result<Option<ObjectId>> {
+        if self.is_ancestor(tip, within)? {
+            return Ok(None); // brings nothing
+        }
+        if self.is_ancestor(tip, other)? {
+            return Ok(Some(tip));
+        }
+        let brought: Vec<_> = self.painted(&[tip], &[within], Paint::Shown)?;
+        Ok(self.ancestors_among(other, &brought)?.iter().min().copied())
+    }
+
     /// Whether `ancestor` is reachable from `descendant` ([`Graph::is_ancestor`]).
     pub(super) fn reaches(&self, descendant: ObjectId, ancestor: ObjectId) -> Result<bool> {
         if ancestor == descendant {

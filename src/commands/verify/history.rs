@@ -3,10 +3,10 @@
 use super::{Report, resolve};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::policy::Graph;
 use crate::policy::backmerge::{self, Push};
 use crate::policy::history::judge;
 use crate::policy::topology::Names;
+use crate::policy::{Graph, Violation};
 use gix::ObjectId;
 
 /// Part of a first-parent line: from `tip` down to what `hidden` has.
@@ -26,25 +26,45 @@ pub(super) fn main_line(ctx: &Context, range: Option<Range>) -> Result<Report> {
     };
     let names =
         Names { main: &config.main, development: &config.development, naming: &config.naming };
-    let main_line = ctx.repo.first_parent_line(tip, &hidden)?;
-    let development_line = ctx.repo.first_parent_line(development, &[])?;
+    // Without generation numbers, the whole line is read in one walk rather than one
+    // merge-base search per merge (repo/lines.rs); a range stays a search per merge, as its
+    // few merges cost less than reading the whole history.
+    let (checked, violations) = if hidden.is_empty() && !ctx.repo.has_commit_graph() {
+        let lines = ctx.repo.lines(tip, development)?;
+        check_line(&lines, &names, lines.main_line(), lines.development_line())?
+    } else {
+        let main_line = ctx.repo.first_parent_line(tip, &hidden)?;
+        let development_line = ctx.repo.first_parent_line(development, &[])?;
+        check_line(&ctx.repo, &names, main_line, development_line)?
+    };
+    Ok(Report {
+        checked,
+        violations,
+        scope: format!("{}'s first-parent line", config.main),
+        note: None,
+        whole_line,
+    })
+}
+
+/// R3 for each commit of `main_line` against development as it stood; the number checked and
+/// the violations, oldest first.
+fn check_line<G: Graph<Id = ObjectId, Error = Error>>(
+    graph: &G,
+    names: &Names<'_>,
+    main_line: impl Iterator<Item = Result<(ObjectId, i64)>>,
+    development_line: impl Iterator<Item = Result<(ObjectId, i64)>>,
+) -> Result<(usize, Vec<Violation>)> {
     let mut checked = 0;
     // Newest first as walked; shown oldest first, as people read a history.
     let mut per_commit = Vec::new();
-    for judged in judge(&ctx.repo, names, main_line, development_line) {
+    for judged in judge(graph, *names, main_line, development_line) {
         let found = judged?.violations;
         checked += 1;
         if !found.is_empty() {
             per_commit.push(found);
         }
     }
-    Ok(Report {
-        checked,
-        violations: per_commit.into_iter().rev().flatten().collect(),
-        scope: format!("{}'s first-parent line", config.main),
-        note: None,
-        whole_line,
-    })
+    Ok((checked, per_commit.into_iter().rev().flatten().collect()))
 }
 
 /// R1, R8 and R4 over development's first-parent line.

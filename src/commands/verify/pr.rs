@@ -114,7 +114,7 @@ fn is_release(
         ))
         .hint(format!("fetch it: git fetch {} {}", ctx.config.remote, ctx.config.development)));
     };
-    Ok(ctx.repo.shares_commits_outside(tip, development, trunks.main)?.is_some())
+    ctx.repo.brings_commits_of(tip, development, trunks.main)
 }
 
 /// R1 for a branch outside the hotfix prefix that brings main only commits development lacks:
