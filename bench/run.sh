@@ -14,10 +14,11 @@
 #   MKREPO      history generator (default: ../shared/bench/mkrepo.sh, relative to the repository root)
 #   BENCH_DIR   where the histories live, OUTSIDE the repository (default: /tmp/git-hotfix-bench);
 #               existing ones are reused. 1m takes about 90 s and 435 MB to build.
-#   RUNS        "min max" hyperfine runs per command (default "10 30"; --quick "3 5")
+#   RUNS        "min max" rounds per case (default "10 30"; --quick "3 5"): at least min, then
+#               until about six seconds have passed, at most max
 #
 # What it does:
-#   1. cargo build --release; the binary is target/release/git-hotfix.
+#   1. install.sh into a temporary prefix: the binary as users install it (on Linux, static).
 #   2. For each size: $BENCH_DIR/r<size> from mkrepo.sh (once), then bench/setup.py (once): 20
 #      hotfix branches hotfix/bench-NN off origin/main, development 100 commits (25 feature
 #      merges) ahead of origin/development. `git hotfix install` puts the shims in .git/hooks.
@@ -25,17 +26,27 @@
 #      one with `git commit-graph write --reachable` if there is none; both move a
 #      multi-pack-index aside. On exit, whatever was moved aside is put back; a graph written
 #      here is kept (writing it at 1m takes ~12 s).
-#   4. One hyperfine run per case, tool and git side by side (same run, same load), hyperfine
-#      -N; every command that needs a redirection or a pipeline is `sh -c '...'` on both sides.
+#   4. One bench/pair.py run per case, tool and git side by side: each round runs both, in
+#      random order, and the ratio is the median of the per-round ratios, so that both sides of
+#      a ratio saw the same load (hyperfine times all runs of one command, then the other: on a
+#      shared machine a neighbour's build then lands on one side). Every command that needs a
+#      redirection or a pipeline is `sh -c '...'` on both sides; so is every other command.
 #      Each command's exit status is checked once before timing it.
 #   5. Scaling (b, c, d): the same push against the smallest and the largest size, side by
-#      side in one hyperfine run per case and commit-graph mode; with "on", once more in mode
+#      side in one bench/pair.py run per case and commit-graph mode; with "on", once more in mode
 #      "midx": a commit-graph and a multi-pack-index (written once with `git multi-pack-index
 #      write`, then kept).
 #
 # The cases (tool = git-hotfix; pre-push rows run the installed shim .git/hooks/pre-push as
 # Git does: `<remote> <url>` arguments, the ref line on stdin):
 #   a  unrelated    push of feature/bench           vs an empty `#!/bin/sh` pre-push hook, same stdin
+#   a  push         a real `git push` of feature/bench  vs the same push with an empty `sh` hook
+#                   to origin, which refuses it at the     (`git -c core.hooksPath=<dir>`): the
+#                   very end (receive.hideRefs), so every  whole cost a push pays for the hook
+#                   run is the same push
+#   a  floor        the installed pre-push hook alone   vs an `sh` hook that execs a Rust
+#                                                          `fn main(){}` (rustc -O): the floor of
+#                                                          any hook that starts a program
 #   b  good, bad    push of hotfix/good, hotfix/bad vs git rev-list --count $(git merge-base --all
 #                   (R1, R2, R6; bad must exit 1)      hotfix/X development) ^main   (leak-mb)
 #   c  main         push of main, origin/main..main vs git rev-list --first-parent --parents origin/main..main
@@ -43,6 +54,11 @@
 #   d  development  push of development, 100 new    vs git rev-list development ^origin/development,
 #                   commits, 20 hotfix branches        plus patch-ids of its non-merge commits and of
 #                                                      the hotfix branches' own commits (R4's work)
+#   e  verify-all   git hotfix verify main --branch   vs git rev-list --count main: every
+#                   main (the issue's row)                commit once, the floor of any check of
+#                                                          every merge on main's line; and vs
+#   e  verify-fp    the same                            git rev-list --first-parent --parents main
+#                                                          (the line alone; with a commit-graph)
 #   e  verify       git hotfix verify main (local   vs git rev-list --first-parent --parents main;
 #                   main's whole first-parent line,    git rev-list --first-parent origin/development
 #                   against origin/development;        (the development line verify walks)
@@ -59,7 +75,8 @@
 # `git -c hotfix.remote=bench-local` (a remote without refs: the tool falls back to local refs).
 # Memory of verify: peak RSS from /usr/bin/time -v, private memory sampled from /proc.
 #
-# Needs: bash, git, python3, hyperfine (apt-get install hyperfine), cargo; /usr/bin/time for RSS.
+# Needs: bash, git, python3, cargo and rustc; /usr/bin/time
+# for RSS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -70,7 +87,7 @@ while [ $# -gt 0 ]; do
     --graph) GRAPHS=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,62p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,79p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -83,7 +100,7 @@ read -r MINR MAXR <<<"$RUNS"
 MKREPO=${MKREPO:-$ROOT/../shared/bench/mkrepo.sh}
 BENCH_DIR=${BENCH_DIR:-/tmp/git-hotfix-bench}
 
-for tool in hyperfine git python3 cargo; do
+for tool in git python3 cargo rustc; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 2; }
 done
 [ -x "$MKREPO" ] || { echo "bench: no history generator at $MKREPO (set MKREPO)" >&2; exit 2; }
@@ -110,15 +127,22 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "== cargo build --release" >&2
-(cd "$ROOT" && cargo build --release --quiet 2>"$WORK/build.log") ||
+echo "== install.sh (the build users get)" >&2
+(cd "$ROOT" && PREFIX="$WORK/install" ./install.sh >"$WORK/build.log" 2>&1) ||
   { cat "$WORK/build.log" >&2; exit 2; }
-BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/git-hotfix
+BIN=$WORK/install/bin/git-hotfix
 [ -x "$BIN" ] || { echo "bench: no binary at $BIN" >&2; exit 2; }
 printf '#!/bin/sh\nexit 0\n' > "$WORK/noop-pre-push"
 chmod +x "$WORK/noop-pre-push"
+mkdir -p "$WORK/noop-hooks"
+cp "$WORK/noop-pre-push" "$WORK/noop-hooks/pre-push"
+# The floor of a hook that starts a program: sh exec'ing a Rust program that does nothing.
+echo 'fn main() {}' > "$WORK/trivial.rs"
+rustc -O -o "$WORK/trivial" "$WORK/trivial.rs"
+printf '#!/bin/sh\nexec %s "$@"\n' "$WORK/trivial" > "$WORK/floor-pre-push"
+chmod +x "$WORK/floor-pre-push"
 RESULTS="$WORK/results.tsv"
-printf 'size\tcommits\tgraph\tcase\ttool_ms\tgit_ms\ttool_min\tgit_min\truns\n' > "$RESULTS"
+printf 'size\tcommits\tgraph\tcase\ttool_ms\tgit_ms\ttool_min\tgit_min\truns\tratio\n' > "$RESULTS"
 RSS="$WORK/rss.tsv"
 : > "$RSS"
 
@@ -182,7 +206,7 @@ set_graph() {  # repo off|on|midx
 }
 
 # measure case expect_tool tool_cmd git_cmd [env assignment]
-# Both commands run in the repo ($REPO) through hyperfine -N; `expect_tool` is the tool's exit
+# Both commands run in the repo ($REPO) through bench/pair.py; `expect_tool` is the tool's exit
 # status the case must give (git's must be 0).
 measure() {
   local name=$1 expect=$2 tool=$3 gitcmd=$4 envset=${5:-}
@@ -192,28 +216,25 @@ measure() {
   (cd "$REPO" && "${envargs[@]+"${envargs[@]}"}" sh -c "$tool" >"$WORK/out" 2>&1) || code=$?
   if [ "$code" != "$expect" ]; then
     echo "   $name: tool exited $code, expected $expect: $(tail -3 "$WORK/out")" >&2
-    printf '%s\t%s\t%s\t%s\tNA\tNA\tNA\tNA\t0\n' "$SIZE" "$COMMITS" "$GRAPH" "$name" >> "$RESULTS"
+    printf '%s\t%s\t%s\t%s\tNA\tNA\tNA\tNA\t0\tNA\n' "$SIZE" "$COMMITS" "$GRAPH" "$name" >> "$RESULTS"
     return
   fi
   if ! (cd "$REPO" && "${envargs[@]+"${envargs[@]}"}" sh -c "$gitcmd" >/dev/null 2>"$WORK/out"); then
     echo "   $name: git side failed: $(tail -3 "$WORK/out")" >&2
     exit 1
   fi
-  local -a ign=()
-  [ "$expect" != 0 ] && ign=(-i)
-  (cd "$REPO" && "${envargs[@]+"${envargs[@]}"}" hyperfine -N --style none --warmup "$WARM" \
-      -m "$MINR" -M "$MAXR" "${ign[@]+"${ign[@]}"}" --export-json "$WORK/h.json" \
-      -n tool "sh -c '$tool'" -n git "sh -c '$gitcmd'" >/dev/null 2>"$WORK/err") ||
-    { echo "   $name: hyperfine failed: $(tail -3 "$WORK/err")" >&2; exit 1; }
+  (cd "$REPO" && "${envargs[@]+"${envargs[@]}"}" python3 "$ROOT/bench/pair.py" "$WORK/h.json" \
+      "$MINR" "$MAXR" "$WARM" "$tool" "$gitcmd") ||
+    { echo "   $name: bench/pair.py failed" >&2; exit 1; }
   python3 - "$WORK/h.json" "$SIZE" "$COMMITS" "$GRAPH" "$name" >> "$RESULTS" <<'PY'
 import json, sys
-res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+res = json.load(open(sys.argv[1]))
 ms = lambda x: f"{x * 1000:.2f}"
-t, g = res["tool"], res["git"]
+t, g = res["a"], res["b"]
 print("\t".join(sys.argv[2:6] + [ms(t["median"]), ms(g["median"]), ms(t["min"]), ms(g["min"]),
-                                 str(min(len(t["times"]), len(g["times"])))]))
+                                 str(len(t["times"])), f"{res['ratio']:.3f}"]))
 PY
-  tail -1 "$RESULTS" | awk -F'\t' '{printf "   %-12s tool %8s ms   git %8s ms\n", $4, $5, $6}' >&2
+  tail -1 "$RESULTS" | awk -F'\t' '{printf "   %-13s tool %8s ms   git %8s ms   %s\n", $4, $5, $6, $10}' >&2
 }
 
 peak_rss() {  # command...: maximum resident set size in KiB (/usr/bin/time -v), run in $REPO
@@ -229,7 +250,7 @@ peak_private() {  # command...: the most private (anonymous) memory it held, in 
   while kill -0 "$pid" 2>/dev/null; do
     while read -r key value rest; do
       if [ "$key" = Pss_Anon: ] && [ "$value" -gt "$peak" ]; then peak=$value; fi
-    done < "/proc/$pid/smaps_rollup" 2>/dev/null || true
+    done 2>/dev/null < "/proc/$pid/smaps_rollup" || true
   done
   wait "$pid" || true
   echo "$peak"
@@ -252,10 +273,21 @@ for SIZE in $SIZES; do
   echo "refs/heads/main $(rev main) refs/heads/main $(rev origin/main)" > "$S/main"
   echo "refs/heads/development $(rev development) refs/heads/development $(rev origin/development)" > "$S/dev"
   push() { echo "exec $HOOK origin $URL < $S/$1"; }
+  # origin refuses feature/ branches at the end of a push: every timed push is the same one.
+  git -C "$URL" config receive.hideRefs refs/heads/feature/
+  git -C "$REPO" branch -f feature/bench main
+  refused=$(cd "$REPO" && git push -q origin feature/bench 2>&1 || true)
+  case $refused in
+    *"hidden ref"*) ;;
+    *) echo "bench: r$SIZE: origin did not refuse feature/bench at the end: $refused" >&2; exit 1 ;;
+  esac
   for GRAPH in $GRAPHS; do
     set_graph "$REPO" "$GRAPH"
     echo "== r$SIZE ($COMMITS commits), commit-graph $GRAPH" >&2
     measure a-unrelated 0 "$(push unrelated)" "exec $WORK/noop-pre-push origin $URL < $S/unrelated"
+    measure a-push 1 "exec git push -q origin feature/bench 2>/dev/null" \
+      "git -c core.hooksPath=$WORK/noop-hooks push -q origin feature/bench 2>/dev/null; test \$? = 1"
+    measure a-floor 0 "$(push unrelated)" "exec $WORK/floor-pre-push origin $URL < $S/unrelated"
     for b in good bad; do
       expect=0; [ $b = bad ] && expect=1
       measure "b-$b" $expect "$(push $b)" \
@@ -264,6 +296,9 @@ for SIZE in $SIZES; do
     measure c-main 1 "$(push main)" "git rev-list --first-parent --parents origin/main..main"
     measure d-development 0 "$(push dev)" \
       "git rev-list development ^origin/development >/dev/null; { git rev-list --no-merges development ^origin/development; git rev-list --no-merges --branches=\"hotfix/bench-*\" ^origin/main ^origin/development; } | git diff-tree --stdin -p | git patch-id --stable"
+    measure e-verify-all 1 "exec $BIN verify main --branch main" "git rev-list --count main"
+    measure e-verify-fp 1 "exec $BIN verify main --branch main" \
+      "git rev-list --first-parent --parents main"
     measure e-verify 1 "exec $BIN verify main" \
       "git rev-list --first-parent --parents main >/dev/null; git rev-list --first-parent origin/development"
     measure g-report 0 "exec $BIN report --json" "git log --first-parent --merges origin/main"
@@ -284,7 +319,7 @@ for SIZE in $SIZES; do
 done
 
 # Scaling (targets b, c, d): the same pushes against the smallest and the largest history in
-# one hyperfine run each, so that both see the same load (the per-size runs above are minutes
+# one bench/pair.py run each, so that both see the same load (the per-size runs above are minutes
 # apart on a shared machine).
 SCALING="$WORK/scaling.tsv"
 : > "$SCALING"
@@ -293,7 +328,7 @@ LARGE=${SIZES##* }
 if [ "$SMALL" != "$LARGE" ]; then
   in_repo() {  # size stdin-name: the pre-push of that push, run in that size's repository
     local repo=$BENCH_DIR/r$1
-    echo "sh -c 'cd $repo && exec .git/hooks/pre-push origin $repo.origin.git < $WORK/stdin-$1/$2'"
+    echo "cd $repo && exec .git/hooks/pre-push origin $repo.origin.git < $WORK/stdin-$1/$2"
   }
   # With a commit-graph, also with a multi-pack-index: gix reads a whole pack index when it
   # opens it, a multi-pack-index it does not (see BENCHMARKS.md, target b).
@@ -307,16 +342,16 @@ if [ "$SMALL" != "$LARGE" ]; then
       IFS=: read -r name stdin local_trunks <<<"$entry"
       envset=()
       [ "$local_trunks" = 1 ] && envset=(env "GIT_CONFIG_PARAMETERS=$LOCAL_TRUNKS")
-      "${envset[@]+"${envset[@]}"}" hyperfine -N --style none --warmup "$WARM" -m "$MINR" \
-        -M "$MAXR" -i --export-json "$WORK/s.json" -n small "$(in_repo "$SMALL" "$stdin")" \
-        -n large "$(in_repo "$LARGE" "$stdin")" >/dev/null 2>"$WORK/err" ||
-        { echo "   $name: hyperfine failed: $(tail -3 "$WORK/err")" >&2; exit 1; }
+      "${envset[@]+"${envset[@]}"}" python3 "$ROOT/bench/pair.py" "$WORK/s.json" "$MINR" \
+        "$MAXR" "$WARM" "$(in_repo "$LARGE" "$stdin")" "$(in_repo "$SMALL" "$stdin")" ||
+        { echo "   $name: bench/pair.py failed" >&2; exit 1; }
       python3 - "$WORK/s.json" "$GRAPH" "$name" >> "$SCALING" <<'PY'
 import json, sys
-res = {r["command"]: r["median"] * 1000 for r in json.load(open(sys.argv[1]))["results"]}
-print(f"{sys.argv[2]}\t{sys.argv[3]}\t{res['small']:.2f}\t{res['large']:.2f}")
+res = json.load(open(sys.argv[1]))
+large, small = res["a"]["median"] * 1000, res["b"]["median"] * 1000
+print(f"{sys.argv[2]}\t{sys.argv[3]}\t{small:.2f}\t{large:.2f}\t{res['ratio']:.3f}")
 PY
-      tail -1 "$SCALING" | awk -F'\t' '{printf "   %-13s %8s ms -> %8s ms\n", $2, $3, $4}' >&2
+      tail -1 "$SCALING" | awk -F'\t' '{printf "   %-13s %8s ms -> %8s ms   %s\n", $2, $3, $4, $5}' >&2
     done
   done
 fi
@@ -340,8 +375,12 @@ head = sh(f"git -C '{root}' rev-parse --short HEAD")
 dirty = " (with uncommitted changes)" if sh(f"git -C '{root}' status --porcelain -uno") else ""
 
 TARGET = {
-    "a-unrelated": "≤ 1.5× the empty hook",
-    "b-good": "≤ 1.0×; 1m ≤ 1.5× 10k", "b-bad": "≤ 1.0×; 1m ≤ 1.5× 10k",
+    "a-unrelated": "none: any shim that starts a program is ~1.5× (a-floor)",
+    "a-push": "≤ 1.05×",
+    "a-floor": "≤ 1.05×",
+    "e-verify-all": "off: ≤ 1.0×",
+    "e-verify-fp": "on: ≤ 2.0×",
+    "b-good": "≤ 1.0×; 1m ≤ 1.2× 10k", "b-bad": "≤ 1.0×; 1m ≤ 1.5× 10k",
     "c-main": "1m ≤ 1.5× 10k", "d-development": "1m ≤ 1.5× 10k",
     "e-verify": "≤ 1.0×",
     "g-report": "≤ 1.0×",
@@ -359,22 +398,24 @@ def num(x):
         return None
 
 def cell(r):
-    t, g = num(r["tool_ms"]), num(r["git_ms"])
+    t, g, ratio = num(r["tool_ms"]), num(r["git_ms"]), num(r["ratio"])
     if t is None:
         return "failed", "", ""
-    return f"{t:.2f}", f"{g:.2f}", f"{t / g:.2f}"
+    return f"{t:.2f}", f"{g:.2f}", f"{ratio:.2f}"
 
 lines = []
 say = lines.append
 say("# Benchmarks")
 say("")
-say("Generated by `bench/run.sh` (see its header for what each case runs). Median wall time in ms "
-    "(hyperfine -N), tool and git measured side by side in the same run; ratio = tool / git.")
+say("Generated by `bench/run.sh` (see its header for what each case runs). Median wall time in ms; "
+    "tool and git are timed in alternating rounds (`bench/pair.py`: each round runs both, in "
+    "random order), and ratio is the median of the per-round ratios tool / git, so that both "
+    "sides of a ratio saw the same load.")
 say("")
 say(f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
-say(f"- git-hotfix: {head}{dirty}, release build")
+say(f"- git-hotfix: {head}{dirty}, built by install.sh (static, non-PIE on Linux)")
 say(f"- machine: {os.cpu_count()} CPUs ({cpu}), memory {mem}, {platform.system()} {platform.release()}")
-say(f"- {sh('git --version')}, {sh('hyperfine --version')}")
+say(f"- {sh('git --version')}, {sh('python3 --version')}")
 say(f"- histories: " + ", ".join(f"r{s} = {int(commits[s]):,} commits" for s in sizes))
 say("")
 hdr = ["case", "size"]
@@ -395,22 +436,23 @@ say("")
 # Scaling: the largest history against the smallest, measured in one run (target: <= 1.5).
 scaling = [l.split("\t") for l in open(scaling_file).read().splitlines() if l]
 if scaling:
-    say(f"Scaling: the same push against r{small} and r{large} in one hyperfine run, median ms "
-        f"and the ratio {large} / {small} (target for b, c, d: ≤ 1.5); midx = a commit-graph "
-        f"and a multi-pack-index (`git multi-pack-index write`) in both repositories:")
+    say(f"Scaling: the same push against r{small} and r{large} in alternating rounds, median ms "
+        f"and the median per-round ratio {large} / {small} (target: b-good ≤ 1.2, b-bad, c, d "
+        f"≤ 1.5); midx = a commit-graph and a multi-pack-index (`git multi-pack-index write`) in "
+        f"both repositories:")
     say("")
-    modes = list(dict.fromkeys(g for g, _, _, _ in scaling))
+    modes = list(dict.fromkeys(g for g, *_ in scaling))
     hdr = ["case"]
     for g in modes:
         hdr += [f"r{small} ({g})", f"r{large} ({g})", f"ratio ({g})"]
     say("| " + " | ".join(hdr) + " |")
     say("|---|" + "|".join(["---:"] * (3 * len(modes))) + "|")
-    by = {(g, c): (float(a), float(b)) for g, c, a, b in scaling}
-    for c in dict.fromkeys(c for _, c, _, _ in scaling):
+    by = {(g, c): (float(a), float(b), float(r)) for g, c, a, b, r in scaling}
+    for c in dict.fromkeys(c for _, c, *_ in scaling):
         cells = [c]
         for g in modes:
-            a, b = by.get((g, c), (None, None))
-            cells += [f"{a:.2f}", f"{b:.2f}", f"{b / a:.2f}"] if a else ["", "", ""]
+            a, b, r = by.get((g, c), (None, None, None))
+            cells += [f"{a:.2f}", f"{b:.2f}", f"{r:.2f}"] if a else ["", "", ""]
         say("| " + " | ".join(cells) + " |")
     say("")
 if rss:
