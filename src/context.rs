@@ -39,13 +39,18 @@ impl Context {
     }
 
     /// Refuses a shallow clone, whose history stops short of what `command` reads: an answer
-    /// from part of it would be wrong rather than partial.
-    pub fn require_whole_history(&self, command: &str) -> Result<()> {
+    /// from part of it would be wrong rather than partial. `in_ci` is the fix in the CI's own
+    /// terms (`None`: the usual ones).
+    pub fn require_whole_history(&self, command: &str, in_ci: Option<&str>) -> Result<()> {
         if !self.repo.is_shallow() {
             return Ok(());
         }
+        let in_ci = in_ci.unwrap_or(
+            "in CI: actions/checkout with `fetch-depth: 0`, or `GIT_DEPTH: 0` in GitLab",
+        );
         Err(Error::env(format!("this clone is shallow: {command} needs the history it reads"))
-            .hint("fetch all of it: git fetch --unshallow (GitHub Actions: actions/checkout with fetch-depth: 0)"))
+            .hint(in_ci.to_owned())
+            .hint("here: git fetch --unshallow"))
     }
 
     /// development as the checks see it, for a question that needs it (`why`, ending the

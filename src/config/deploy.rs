@@ -121,14 +121,20 @@ fn one<G: GitConfig>(
     let github_environment =
         optional(keys, &environment_key, &environment_git, table.github_environment);
     let github_workflow = optional(keys, &workflow_key, &workflow_git, table.github_workflow);
-    let poll_set = table.poll_seconds.is_some() || keys.git_value(&poll_git).is_some();
     let poll_seconds = keys.number(&poll_key, &poll_git, table.poll_seconds, 15)?;
     let tag_texts = keys.list(&tags_key, &tags_key, table.tags)?;
-    let in_git =
-        [&pipelines_key, &region_key, &profile_key, &tags_key, &environment_git, &workflow_git]
-            .into_iter()
-            .any(|k| keys.git_value(k).is_some());
-    if keys.set_at.len() == before && !in_git && !poll_set {
+    let in_git = [
+        &pipelines_key,
+        &region_key,
+        &profile_key,
+        &tags_key,
+        &environment_git,
+        &workflow_git,
+        &poll_git,
+    ]
+    .into_iter()
+    .any(|k| keys.git_value(k).is_some());
+    if keys.set_at.len() == before && !in_git {
         return Ok(None);
     }
 

@@ -6,32 +6,28 @@ use crate::error::Result;
 use crate::host::github::GitHub;
 use serde_json::Value;
 
-/// The recent deployments to `environment`, newest first, each with its latest status. Only
-/// the statuses of deployments whose commit `wanted` accepts are read (one call each).
+/// The newest recent deployment to `environment` whose commit `wanted` accepts, with its
+/// latest status (empty when none does).
 pub fn environment(
     gh: &GitHub,
     environment: &str,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Candidate>> {
-    let mut found = Vec::new();
-    for deployment in gh.deployments(environment)? {
-        if !wanted(&deployment.sha) {
-            continue;
-        }
-        let latest = gh.deployment_status(deployment.id)?;
-        let word = latest.as_ref().map_or("pending", |s| s.state.as_str()).to_owned();
-        let link = latest.and_then(|s| s.log_url.or(s.target_url)).filter(|l| !l.is_empty());
-        found.push(Candidate {
-            id: deployment.id.to_string(),
-            status: deployment_status(&word),
-            word,
-            started: deployment.created_at.map(Value::String).as_ref().and_then(epoch),
-            link,
-            commits: vec![deployment.sha],
-        });
-        break; // the newest that contains the hotfix tells
-    }
-    Ok(found)
+    // The newest that contains the hotfix tells: only its status is read.
+    let Some(deployment) = gh.deployments(environment)?.into_iter().find(|d| wanted(&d.sha)) else {
+        return Ok(Vec::new());
+    };
+    let latest = gh.deployment_status(deployment.id)?;
+    let word = latest.as_ref().map_or("pending", |s| s.state.as_str()).to_owned();
+    let link = latest.and_then(|s| s.log_url.or(s.target_url)).filter(|l| !l.is_empty());
+    Ok(vec![Candidate {
+        id: deployment.id.to_string(),
+        status: deployment_status(&word),
+        word,
+        started: deployment.created_at.map(Value::String).as_ref().and_then(epoch),
+        link,
+        commits: vec![deployment.sha],
+    }])
 }
 
 /// The recent runs of `workflow` on `branch`, newest first.

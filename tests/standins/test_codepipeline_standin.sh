@@ -4,21 +4,8 @@
 # each error case (the texts in README.md).
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-T=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PASSED=0
-FAILS=0
-check() { # description, actual, expected
-    if [ "$2" == "$3" ]; then echo "ok   - $1"; PASSED=$((PASSED + 1)); else
-        echo "FAIL - $1"; printf '       expected: %q\n       actual:   %q\n' "$3" "$2"; FAILS=$((FAILS + 1)); fi
-}
 said() { printf '       aws exit %s, stderr: %q\n' "$RC" "$ERR"; }
 
 # Hermetic aws: none of the caller's AWS_* settings, empty config and credential files,
@@ -48,7 +35,6 @@ list() {
     OUT=$(cat "$T/out")
     ERR=$(cat "$T/err")
 }
-source "$(dirname "$0")/lib.sh"
 faults() { edit_state "s['faults'] = $1"; }
 clear_log() { : >"$T/log.jsonl"; }
 requests() { wc -l <"$T/log.jsonl" | tr -d ' '; }

@@ -4,26 +4,13 @@
 # Prints what gh printed for each error case (the texts in README.md).
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-T=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-    rm -rf "$T"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Hermetic git.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME="$T/home"
 export GIT_AUTHOR_NAME=Dev GIT_AUTHOR_EMAIL=dev@example.com GIT_COMMITTER_NAME=Dev GIT_COMMITTER_EMAIL=dev@example.com
 mkdir -p "$T/home" "$T/gh"
 
-FAILS=0
-ok() { echo "ok   - $1"; }
-check() { # description, actual, expected
-    if [ "$2" == "$3" ]; then ok "$1"; else
-        echo "FAIL - $1"; printf '       expected: %q\n       actual:   %q\n' "$3" "$2"; FAILS=$((FAILS + 1)); fi
-}
 said() { printf '       gh exit %s, stderr: %q\n' "$RC" "$ERR"; }
 
 # gh api against the stand-in; sets OUT, ERR (trailing newline stripped) and RC.
@@ -37,7 +24,6 @@ api() {
     OUT=$(cat "$T/out")
     ERR=$(cat "$T/err")
 }
-source "$(dirname "$0")/lib.sh"
 fault() { edit_state "s.setdefault('faults', []).append($1)"; }
 # Splits gh's --paginate output (JSON arrays back to back: `[...][...]`) into pages,
 # printing the given field of each item, page by page.

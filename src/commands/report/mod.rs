@@ -100,7 +100,7 @@ fn short(id: &str) -> &str {
 
 pub fn run(args: &ReportArgs) -> Result<()> {
     let ctx = Context::open()?;
-    ctx.require_whole_history("report")?;
+    ctx.require_whole_history("report", None)?;
     let (hotfixes, read) = gather(&ctx, args.since)?;
     let summary = summary::Summary::of(&hotfixes);
     let scope = render::Scope { read, since: args.since, main: &ctx.config.main };

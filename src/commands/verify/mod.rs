@@ -106,15 +106,7 @@ pub fn run(args: &VerifyArgs) -> Result<()> {
     let env = |name: &str| std::env::var(name).ok();
     let ci = Ci::detect(&env);
     let ctx = Context::open()?;
-    if ctx.repo.is_shallow() {
-        let fix = match ci {
-            Some(ci) => ci.unshallow_fix(),
-            None => "in CI: actions/checkout with `fetch-depth: 0`, or `GIT_DEPTH: 0` in GitLab",
-        };
-        return Err(Error::env("this clone is shallow: verify needs the history it checks")
-            .hint(fix)
-            .hint("here: git fetch --unshallow"));
-    }
+    ctx.require_whole_history("verify", ci.map(|ci| ci.unshallow_fix()))?;
     let report = if args.pr {
         let (Some(base), Some(head)) = (&args.base, &args.head) else {
             return Err(Error::env("--pr needs --base <ref> and --head <ref>"));
