@@ -52,6 +52,8 @@ pub struct Repo {
     /// The object database without a cache of decoded objects, for what is read once (each
     /// commit's message; every commit of a whole-history walk): caching it only costs.
     uncached: OnceCell<gix::OdbHandle>,
+    /// Messages a second thread reads ahead of the questions (verify's and report's whole line).
+    read_ahead: RefCell<Option<read_ahead::ReadAhead>>,
     /// Keeps the object directory that makes quarantined objects visible alive.
     _quarantine: Option<tempfile::TempDir>,
 }
@@ -105,6 +107,14 @@ impl Repo {
         Ok(Self::wrap(inner, Git::at(path)))
     }
 
+    /// The repository whose Git dir is `git_dir`, opened anew on a second thread (gix's
+    /// handles are not shared across threads in this build).
+    fn open_on_thread(git_dir: &Path) -> Result<Self> {
+        let inner = gix::open_opts(git_dir, open_options())
+            .map_err(|e| Error::env(format!("cannot open the repository: {}", chain(&e))))?;
+        Ok(Self::wrap(inner, Git::here()))
+    }
+
     fn wrap(mut inner: gix::Repository, git: Git) -> Self {
         inner.object_cache_size_if_unset(4 * 1024 * 1024);
         Self {
@@ -118,6 +128,7 @@ impl Repo {
             generations: RefCell::default(),
             diff_caches: RefCell::new(None),
             uncached: OnceCell::new(),
+            read_ahead: RefCell::new(None),
             _quarantine: None,
         }
     }
@@ -475,10 +486,12 @@ impl Graph for Repo {
 
     fn message(&self, id: ObjectId) -> Result<String> {
         use gix::objs::FindExt;
+        if let Some(message) = self.read_ahead.borrow_mut().as_mut().and_then(|r| r.get(id)) {
+            return Ok(message);
+        }
         let mut data = Vec::new();
         self.uncached().find_commit_iter(&id, &mut data).map_err(fail("cannot read commit"))?;
-        let message = data.find(b"\n\n").map_or(&[][..], |at| &data[at + 2..]);
-        Ok(message.to_str_lossy().into_owned())
+        Ok(read_ahead::message_of(&data))
     }
 
     fn short(&self, id: ObjectId) -> String {
@@ -575,6 +588,7 @@ mod diff;
 mod early;
 mod line;
 mod lines;
+mod read_ahead;
 mod settings;
 mod walk;
 

@@ -103,8 +103,11 @@ impl Repo {
             development: Line { nodes: Vec::new(), painted: Vec::new() },
             brings: Vec::new(),
         };
-        lines.main = lines.paint(lines.at[&main]);
-        lines.development = lines.paint(lines.at[&development]);
+        let main_nodes = lines.first_parents(lines.at[&main]);
+        // Every merge on main's line has its message read: on a second thread, while painting.
+        self.read_messages_ahead(main_nodes.iter().map(|&n| lines.ids[n as usize]).collect());
+        lines.main = lines.paint(main_nodes);
+        lines.development = lines.paint(lines.first_parents(lines.at[&development]));
         lines.brings = vec![NONE; lines.main.nodes.len()];
         for (node, &position) in lines.main.painted.iter().enumerate() {
             let dev = lines.development.painted[node];
@@ -124,13 +127,18 @@ impl<'r> Lines<'r> {
         &self.parents[start as usize..end as usize]
     }
 
-    /// The first-parent line from `tip`, each commit painted by the oldest line commit that
-    /// reaches it: oldest first, each flood stops at what an older one painted.
-    fn paint(&self, tip: u32) -> Line {
+    /// The first-parent line from `tip`, newest first.
+    fn first_parents(&self, tip: u32) -> Vec<u32> {
         let mut nodes = vec![tip];
         while let Some(&first) = self.parents_of(*nodes.last().expect("tip")).first() {
             nodes.push(first);
         }
+        nodes
+    }
+
+    /// Each commit painted by the oldest commit of the line `nodes` (newest first) that
+    /// reaches it: oldest first, each flood stops at what an older one painted.
+    fn paint(&self, nodes: Vec<u32>) -> Line {
         let mut painted = vec![NONE; self.ids.len()];
         let mut stack = Vec::new();
         for (position, &node) in nodes.iter().enumerate().rev() {

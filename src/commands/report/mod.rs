@@ -126,17 +126,24 @@ fn gather(ctx: &Context, since: Option<i64>) -> Result<(Vec<Hotfix>, usize)> {
         Names { main: &config.main, development: &config.development, naming: &config.naming };
     // Newest first: the line ends at its first commit older than `since`, as `git log --since`.
     let since = since.unwrap_or(i64::MIN);
-    let main_line = ctx
+    let main_line: Vec<_> = ctx
         .repo
         .first_parent_line(main, &[])?
-        .take_while(|entry| entry.as_ref().map_or(true, |&(_, time)| time >= since));
+        .take_while(|entry| entry.as_ref().map_or(true, |&(_, time)| time >= since))
+        .collect::<Result<_>>()?;
+    ctx.repo.read_messages_ahead(main_line.iter().map(|&(id, _)| id).collect());
     let development_line = ctx.repo.first_parent_line(development, &[])?;
     let mut read = 0;
     let mut found = Vec::new();
-    for judged in judge(&ctx.repo, names, main_line, development_line) {
+    // What each changed on main (the diff across its commit), on a second thread meanwhile.
+    let mut sizes = ctx.repo.diff_sizes_ahead();
+    for judged in judge(&ctx.repo, names, main_line.into_iter().map(Ok), development_line) {
         let judged = judged?;
         read += 1;
         if matches!(judged.kind, Some(MergeKind::Hotfix(_))) || judged.without_merge() {
+            if let Some(&before) = ctx.repo.parents(judged.commit)?.first() {
+                sizes.push(before, judged.commit);
+            }
             found.push(judged);
         }
     }
@@ -148,16 +155,26 @@ fn gather(ctx: &Context, since: Option<i64>) -> Result<(Vec<Hotfix>, usize)> {
         tips.push(parents.get(1).copied().unwrap_or(judged.commit));
     }
     let reached = ctx.repo.first_containing(development, &tips)?;
+    let mut sizes = sizes.wait(&ctx.repo)?.into_iter().rev();
     let hotfixes = found
         .into_iter()
         .zip(&tips)
-        .map(|(judged, tip)| describe(ctx, judged, reached.get(tip).copied()))
+        .map(|(judged, tip)| {
+            let root = ctx.repo.parents(judged.commit)?.is_empty();
+            let size = if root { DiffSize::default() } else { sizes.next().unwrap_or_default() };
+            describe(ctx, judged, reached.get(tip).copied(), size)
+        })
         .collect::<Result<_>>()?;
     Ok((hotfixes, read))
 }
 
 /// The record of one judged commit of main: a hotfix merge, or a commit that came without one.
-fn describe(ctx: &Context, judged: Judged<ObjectId>, reached: Option<ObjectId>) -> Result<Hotfix> {
+fn describe(
+    ctx: &Context,
+    judged: Judged<ObjectId>,
+    reached: Option<ObjectId>,
+    size: DiffSize,
+) -> Result<Hotfix> {
     let repo = &ctx.repo;
     let Judged { commit, time, kind, mut violations } = judged;
     let parents = repo.parents(commit)?;
@@ -185,10 +202,6 @@ fn describe(ctx: &Context, judged: Judged<ObjectId>, reached: Option<ObjectId>) 
     let development = match reached {
         Some(id) => Some(point(id, repo.commit_time(id)?)?),
         None => None,
-    };
-    let size = match parents.first() {
-        Some(&before) => repo.diff_size(before, commit)?,
-        None => DiffSize::default(),
     };
     let name = branch.clone().unwrap_or_else(|| repo.short(commit));
     violations.extend(size::check(&name, size, ctx.config.limits()));

@@ -33,9 +33,10 @@ pub(super) fn main_line(ctx: &Context, range: Option<Range>) -> Result<Report> {
         let lines = ctx.repo.lines(tip, development)?;
         check_line(&lines, &names, lines.main_line(), lines.development_line())?
     } else {
-        let main_line = ctx.repo.first_parent_line(tip, &hidden)?;
+        let main_line: Vec<_> = ctx.repo.first_parent_line(tip, &hidden)?.collect::<Result<_>>()?;
+        ctx.repo.read_messages_ahead(main_line.iter().map(|&(id, _)| id).collect());
         let development_line = ctx.repo.first_parent_line(development, &[])?;
-        check_line(&ctx.repo, &names, main_line, development_line)?
+        check_line(&ctx.repo, &names, main_line.into_iter().map(Ok), development_line)?
     };
     Ok(Report {
         checked,
