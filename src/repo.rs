@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use walk::{Paint, Reach, RevisionGraph};
 
+pub use diff::SizesAhead;
 pub use early::{config_before_open, sha1_id};
 pub use line::FirstParentLine;
 

@@ -167,6 +167,13 @@ impl<'r> Lines<'r> {
         line.nodes.iter().map(|&n| Ok((self.ids[n as usize], self.times[n as usize])))
     }
 
+    /// The oldest commit of development's line that reaches `id`: the first that contains it
+    /// (`None`: none does).
+    pub fn first_on_development(&self, id: ObjectId) -> Option<ObjectId> {
+        let painted = self.development.painted[self.node(id)? as usize];
+        (painted != NONE).then(|| self.ids[self.development.nodes[painted as usize] as usize])
+    }
+
     fn node(&self, id: ObjectId) -> Option<u32> {
         self.at.get(&id).copied()
     }

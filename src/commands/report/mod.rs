@@ -15,13 +15,14 @@ mod render;
 mod summary;
 
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output;
 use crate::policy::history::{Judged, judge};
 use crate::policy::message::pull_request;
 use crate::policy::size::{self, DiffSize};
 use crate::policy::topology::{MergeKind, Names};
 use crate::policy::{Graph, Rule, Violation};
+use crate::repo::SizesAhead;
 use gix::ObjectId;
 use serde::Serialize;
 
@@ -124,37 +125,34 @@ fn gather(ctx: &Context, since: Option<i64>) -> Result<(Vec<Hotfix>, usize)> {
     let development = ctx.development(": without it, a release cannot be told from a hotfix")?;
     let names =
         Names { main: &config.main, development: &config.development, naming: &config.naming };
-    // Newest first: the line ends at its first commit older than `since`, as `git log --since`.
-    let since = since.unwrap_or(i64::MIN);
-    let main_line: Vec<_> = ctx
-        .repo
-        .first_parent_line(main, &[])?
-        .take_while(|entry| entry.as_ref().map_or(true, |&(_, time)| time >= since))
-        .collect::<Result<_>>()?;
-    ctx.repo.read_messages_ahead(main_line.iter().map(|&(id, _)| id).collect());
-    let development_line = ctx.repo.first_parent_line(development, &[])?;
-    let mut read = 0;
-    let mut found = Vec::new();
-    // What each changed on main (the diff across its commit), on a second thread meanwhile.
     let mut sizes = ctx.repo.diff_sizes_ahead();
-    for judged in judge(&ctx.repo, names, main_line.into_iter().map(Ok), development_line) {
-        let judged = judged?;
-        read += 1;
-        if matches!(judged.kind, Some(MergeKind::Hotfix(_))) || judged.without_merge() {
-            if let Some(&before) = ctx.repo.parents(judged.commit)?.first() {
-                sizes.push(before, judged.commit);
-            }
-            found.push(judged);
-        }
-    }
-    found.reverse(); // as people read a history
-    // What development must contain: what a merge brought (its second parent), or the commit.
-    let mut tips = Vec::with_capacity(found.len());
-    for judged in &found {
-        let parents = ctx.repo.parents(judged.commit)?;
-        tips.push(parents.get(1).copied().unwrap_or(judged.commit));
-    }
-    let reached = ctx.repo.first_containing(development, &tips)?;
+    // Without generation numbers, the whole line is judged and placed on development from one
+    // walk of the history, as verify judges it (repo/lines.rs), rather than with a merge-base
+    // search per merge; `--since` keeps the searches, for the few merges it asks about.
+    let (found, read, tips, reached) = if since.is_none() && !ctx.repo.has_commit_graph() {
+        let lines = ctx.repo.lines(main, development)?;
+        let (main_line, development_line) = (lines.main_line(), lines.development_line());
+        let (found, read) = find(&lines, names, main_line, development_line, &mut sizes)?;
+        let tips = tips(ctx, &found)?;
+        let reached = tips.iter().filter_map(|&t| Some((t, lines.first_on_development(t)?)));
+        let reached = reached.collect();
+        (found, read, tips, reached)
+    } else {
+        // Newest first: the line ends at its first commit older than `since`, as `git log --since`.
+        let since = since.unwrap_or(i64::MIN);
+        let main_line: Vec<_> = ctx
+            .repo
+            .first_parent_line(main, &[])?
+            .take_while(|entry| entry.as_ref().map_or(true, |&(_, time)| time >= since))
+            .collect::<Result<_>>()?;
+        ctx.repo.read_messages_ahead(main_line.iter().map(|&(id, _)| id).collect());
+        let development_line = ctx.repo.first_parent_line(development, &[])?;
+        let main_line = main_line.into_iter().map(Ok);
+        let (found, read) = find(&ctx.repo, names, main_line, development_line, &mut sizes)?;
+        let tips = tips(ctx, &found)?;
+        let reached = ctx.repo.first_containing(development, &tips)?;
+        (found, read, tips, reached)
+    };
     let mut sizes = sizes.wait(&ctx.repo)?.into_iter().rev();
     let hotfixes = found
         .into_iter()
@@ -166,6 +164,41 @@ fn gather(ctx: &Context, since: Option<i64>) -> Result<(Vec<Hotfix>, usize)> {
         })
         .collect::<Result<_>>()?;
     Ok((hotfixes, read))
+}
+
+/// The commits of `main_line` that are hotfixes, as [`judge`] finds them, oldest first, each
+/// also pushed to `sizes`; and how many commits of the line were read.
+fn find<G: Graph<Id = ObjectId, Error = Error>>(
+    graph: &G,
+    names: Names<'_>,
+    main_line: impl Iterator<Item = Result<(ObjectId, i64)>>,
+    development_line: impl Iterator<Item = Result<(ObjectId, i64)>>,
+    sizes: &mut SizesAhead,
+) -> Result<(Vec<Judged<ObjectId>>, usize)> {
+    let (mut found, mut read) = (Vec::new(), 0);
+    for judged in judge(graph, names, main_line, development_line) {
+        let judged = judged?;
+        read += 1;
+        if matches!(judged.kind, Some(MergeKind::Hotfix(_))) || judged.without_merge() {
+            if let Some(&before) = graph.parents(judged.commit)?.first() {
+                sizes.push(before, judged.commit);
+            }
+            found.push(judged);
+        }
+    }
+    found.reverse(); // as people read a history
+    Ok((found, read))
+}
+
+/// What development must contain of each hotfix: what its merge brought (the second parent),
+/// or the commit itself.
+fn tips(ctx: &Context, found: &[Judged<ObjectId>]) -> Result<Vec<ObjectId>> {
+    let mut tips = Vec::with_capacity(found.len());
+    for judged in found {
+        let parents = ctx.repo.parents(judged.commit)?;
+        tips.push(parents.get(1).copied().unwrap_or(judged.commit));
+    }
+    Ok(tips)
 }
 
 /// The record of one judged commit of main: a hotfix merge, or a commit that came without one.
