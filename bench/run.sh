@@ -59,6 +59,9 @@
 #                                                          every merge on main's line; and vs
 #   e  verify-fp    the same                            git rev-list --first-parent --parents main
 #                                                          (the line alone; with a commit-graph)
+#   e  verify-      the same                            git log --first-parent --format=%s main:
+#      subjects                                            the line with each commit's subject read,
+#                                                          as R1 and R2 must (the branch name)
 #   e  verify       git hotfix verify main (local   vs git rev-list --first-parent --parents main;
 #                   main's whole first-parent line,    git rev-list --first-parent origin/development
 #                   against origin/development;        (the development line verify walks)
@@ -299,6 +302,8 @@ for SIZE in $SIZES; do
     measure e-verify-all 1 "exec $BIN verify main --branch main" "git rev-list --count main"
     measure e-verify-fp 1 "exec $BIN verify main --branch main" \
       "git rev-list --first-parent --parents main"
+    measure e-verify-subjects 1 "exec $BIN verify main --branch main" \
+      "git log --first-parent --format=%s main >/dev/null"
     measure e-verify 1 "exec $BIN verify main" \
       "git rev-list --first-parent --parents main >/dev/null; git rev-list --first-parent origin/development"
     measure g-report 0 "exec $BIN report --json" "git log --first-parent --merges origin/main"
@@ -380,6 +385,7 @@ TARGET = {
     "a-floor": "≤ 1.05×",
     "e-verify-all": "off: ≤ 1.0×",
     "e-verify-fp": "on: ≤ 2.0×",
+    "e-verify-subjects": "reference: reading the subjects R1 and R2 need",
     "b-good": "≤ 1.0×; 1m ≤ 1.2× 10k", "b-bad": "≤ 1.0×; 1m ≤ 1.5× 10k",
     "c-main": "1m ≤ 1.5× 10k", "d-development": "1m ≤ 1.5× 10k",
     "e-verify": "≤ 1.0×",
