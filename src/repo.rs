@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use walk::{Paint, Reach, RevisionGraph};
 
-pub use diff::SizesAhead;
+pub use ahead::Ahead;
 pub use early::{config_before_open, sha1_id};
 pub use line::FirstParentLine;
 
@@ -289,8 +289,11 @@ impl Repo {
         Ok(Some(object.data.clone()))
     }
 
-    /// The tree a commit records.
+    /// The tree a commit records (from the commit-graph when there is one).
     fn tree_of(&self, commit: ObjectId) -> Result<ObjectId> {
+        if let Some(row) = self.graph_cache().and_then(|graph| graph.commit_by_id(commit)) {
+            return Ok(row.root_tree_id().to_owned());
+        }
         let commit = self.inner.find_commit(commit).map_err(fail("cannot read commit"))?;
         Ok(commit.tree_id().map_err(fail("cannot read commit"))?.detach())
     }
@@ -585,6 +588,7 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+mod ahead;
 mod diff;
 mod early;
 mod line;

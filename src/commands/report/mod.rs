@@ -22,7 +22,7 @@ use crate::policy::message::pull_request;
 use crate::policy::size::{self, DiffSize};
 use crate::policy::topology::{MergeKind, Names};
 use crate::policy::{Graph, Rule, Violation};
-use crate::repo::SizesAhead;
+use crate::repo::{Ahead, Repo};
 use gix::ObjectId;
 use serde::Serialize;
 
@@ -125,14 +125,14 @@ fn gather(ctx: &Context, since: Option<i64>) -> Result<(Vec<Hotfix>, usize)> {
     let development = ctx.development(": without it, a release cannot be told from a hotfix")?;
     let names =
         Names { main: &config.main, development: &config.development, naming: &config.naming };
-    let mut sizes = ctx.repo.diff_sizes_ahead();
+    let mut changes = ctx.repo.ahead(change);
     // Without generation numbers, the whole line is judged and placed on development from one
     // walk of the history, as verify judges it (repo/lines.rs), rather than with a merge-base
     // search per merge; `--since` keeps the searches, for the few merges it asks about.
     let (found, read, tips, reached) = if since.is_none() && !ctx.repo.has_commit_graph() {
         let lines = ctx.repo.lines(main, development)?;
         let (main_line, development_line) = (lines.main_line(), lines.development_line());
-        let (found, read) = find(&lines, names, main_line, development_line, &mut sizes)?;
+        let (found, read) = find(&lines, names, main_line, development_line, &mut changes)?;
         let tips = tips(ctx, &found)?;
         let reached = tips.iter().filter_map(|&t| Some((t, lines.first_on_development(t)?)));
         let reached = reached.collect();
@@ -148,41 +148,36 @@ fn gather(ctx: &Context, since: Option<i64>) -> Result<(Vec<Hotfix>, usize)> {
         ctx.repo.read_messages_ahead(main_line.iter().map(|&(id, _)| id).collect());
         let development_line = ctx.repo.first_parent_line(development, &[])?;
         let main_line = main_line.into_iter().map(Ok);
-        let (found, read) = find(&ctx.repo, names, main_line, development_line, &mut sizes)?;
+        let (found, read) = find(&ctx.repo, names, main_line, development_line, &mut changes)?;
         let tips = tips(ctx, &found)?;
         let reached = ctx.repo.first_containing(development, &tips)?;
         (found, read, tips, reached)
     };
-    let mut sizes = sizes.wait(&ctx.repo)?.into_iter().rev();
+    let changes = changes.wait(&ctx.repo)?.into_iter().rev();
     let hotfixes = found
         .into_iter()
+        .zip(changes)
         .zip(&tips)
-        .map(|(judged, tip)| {
-            let root = ctx.repo.parents(judged.commit)?.is_empty();
-            let size = if root { DiffSize::default() } else { sizes.next().unwrap_or_default() };
-            describe(ctx, judged, reached.get(tip).copied(), size)
-        })
+        .map(|((judged, change), tip)| describe(ctx, judged, change, reached.get(tip).copied()))
         .collect::<Result<_>>()?;
     Ok((hotfixes, read))
 }
 
 /// The commits of `main_line` that are hotfixes, as [`judge`] finds them, oldest first, each
-/// also pushed to `sizes`; and how many commits of the line were read.
+/// also pushed to `changes`; and how many commits of the line were read.
 fn find<G: Graph<Id = ObjectId, Error = Error>>(
     graph: &G,
     names: Names<'_>,
     main_line: impl Iterator<Item = Result<(ObjectId, i64)>>,
     development_line: impl Iterator<Item = Result<(ObjectId, i64)>>,
-    sizes: &mut SizesAhead,
+    changes: &mut Ahead<ObjectId, Change>,
 ) -> Result<(Vec<Judged<ObjectId>>, usize)> {
     let (mut found, mut read) = (Vec::new(), 0);
     for judged in judge(graph, names, main_line, development_line) {
         let judged = judged?;
         read += 1;
         if matches!(judged.kind, Some(MergeKind::Hotfix(_))) || judged.without_merge() {
-            if let Some(&before) = graph.parents(judged.commit)?.first() {
-                sizes.push(before, judged.commit);
-            }
+            changes.push(judged.commit);
             found.push(judged);
         }
     }
@@ -201,21 +196,21 @@ fn tips(ctx: &Context, found: &[Judged<ObjectId>]) -> Result<Vec<ObjectId>> {
     Ok(tips)
 }
 
-/// The record of one judged commit of main: a hotfix merge, or a commit that came without one.
-fn describe(
-    ctx: &Context,
-    judged: Judged<ObjectId>,
-    reached: Option<ObjectId>,
+/// What a commit on main changed, and when that change was first written: what [`describe`]
+/// reads of the objects, done on a second thread (one tree diff and a few commits each).
+struct Change {
+    /// The diff across the commit on main.
     size: DiffSize,
-) -> Result<Hotfix> {
-    let repo = &ctx.repo;
-    let Judged { commit, time, kind, mut violations } = judged;
-    let parents = repo.parents(commit)?;
-    let branch = match kind {
-        Some(MergeKind::Hotfix(branch)) => branch,
-        _ => None,
+    /// The earliest authored (time, commit) of those it brought, or (no merge, or a merge that
+    /// brought nothing) of itself.
+    cut: (i64, ObjectId),
+}
+
+fn change(repo: &Repo, commit: ObjectId) -> Result<Change> {
+    let size = match repo.parents(commit)?.first() {
+        Some(&before) => repo.diff_size(before, commit)?,
+        None => DiffSize::default(),
     };
-    // The commits it brought, or (no merge, or a merge that brought nothing) itself.
     let mut own = repo.brought(commit)?;
     if own.is_empty() {
         own.push(commit);
@@ -224,6 +219,23 @@ fn describe(
     for id in own {
         cut = cut.min((repo.author_time(id)?, id));
     }
+    Ok(Change { size, cut })
+}
+
+/// The record of one judged commit of main: a hotfix merge, or a commit that came without one.
+fn describe(
+    ctx: &Context,
+    judged: Judged<ObjectId>,
+    Change { size, cut }: Change,
+    reached: Option<ObjectId>,
+) -> Result<Hotfix> {
+    let repo = &ctx.repo;
+    let Judged { commit, time, kind, mut violations } = judged;
+    let parents = repo.parents(commit)?;
+    let branch = match kind {
+        Some(MergeKind::Hotfix(branch)) => branch,
+        _ => None,
+    };
     let point = |id: ObjectId, secs: i64| -> Result<Point> {
         Ok(Point {
             commit: id.to_string(),
