@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::policy::Naming;
-use crate::policy::naming::is_valid_branch_name;
+use crate::policy::naming::{NamePattern, is_valid_branch_name};
 use crate::policy::size::Limits;
 use regex::RegexBuilder;
 use serde::Deserialize;
@@ -102,6 +102,12 @@ pub struct Source {
 /// Reads Git config values (already merged across scopes, `-c` included).
 pub trait GitConfig {
     fn config_string(&self, key: &str) -> Option<String>;
+
+    /// Whether a section of this name may be set (`false` only when it is known not to be):
+    /// lets the loader skip asking for each of its keys.
+    fn may_have_section(&self, _name: &str) -> bool {
+        true
+    }
 }
 
 /// Checks the raw bytes of a configuration file and turns them into text.
@@ -219,11 +225,19 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
             ));
         }
     }
-    let pattern = RegexBuilder::new(&pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| keys.bad("name_pattern", "namePattern", &format!("not a valid regex: {e}")))?;
+    // The default is valid: compiled when first matched, which an unrelated push never does.
+    let pattern = if pattern == DEFAULT_NAME_PATTERN {
+        NamePattern::lazy(DEFAULT_NAME_PATTERN)
+    } else {
+        let compiled = RegexBuilder::new(&pattern)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| {
+                keys.bad("name_pattern", "namePattern", &format!("not a valid regex: {e}"))
+            })?;
+        NamePattern::from(compiled)
+    };
     for (key, git_key, value) in
         [("max_files", "maxFiles", max_files), ("max_lines", "maxLines", max_lines)]
     {

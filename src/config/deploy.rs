@@ -96,6 +96,9 @@ pub(super) fn load<G: GitConfig>(
     keys: &mut Keys<'_, G>,
     tables: Option<Tables>,
 ) -> Result<(Option<Deploy>, Option<Deploy>)> {
+    if tables.is_none() && !keys.git.may_have_section("hotfix") {
+        return Ok((None, None)); // nothing set anywhere: the hook's everyday case
+    }
     let tables = tables.unwrap_or_default();
     Ok((one(keys, "main", tables.main)?, one(keys, "development", tables.development)?))
 }

@@ -123,7 +123,7 @@ pub mod fake {
     pub fn naming() -> crate::policy::Naming {
         crate::policy::Naming {
             prefix: "hotfix/".into(),
-            pattern: regex::Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap(),
+            pattern: regex::Regex::new(crate::config::DEFAULT_NAME_PATTERN).unwrap().into(),
         }
     }
 

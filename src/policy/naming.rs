@@ -2,6 +2,7 @@
 
 use super::{Rule, Violation};
 use regex::Regex;
+use std::sync::OnceLock;
 
 /// Longest description SPEC allows after the prefix.
 pub const MAX_DESC_LEN: usize = 64;
@@ -10,7 +11,41 @@ pub const MAX_DESC_LEN: usize = 64;
 #[derive(Debug, Clone)]
 pub struct Naming {
     pub prefix: String,
-    pub pattern: Regex,
+    pub pattern: NamePattern,
+}
+
+/// The pattern a description must match. A pattern known to be valid is compiled when first
+/// used: compiling costs a fifth of what a pre-push hook does for an unrelated ref, which never
+/// matches a name.
+#[derive(Debug, Clone)]
+pub struct NamePattern {
+    source: &'static str,
+    compiled: OnceLock<Regex>,
+}
+
+impl NamePattern {
+    /// `source`, which must be a valid pattern (a constant), compiled when first matched.
+    pub fn lazy(source: &'static str) -> Self {
+        Self { source, compiled: OnceLock::new() }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex().is_match(text)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.compiled.get().map_or(self.source, Regex::as_str)
+    }
+
+    fn regex(&self) -> &Regex {
+        self.compiled.get_or_init(|| Regex::new(self.source).expect("a valid constant pattern"))
+    }
+}
+
+impl From<Regex> for NamePattern {
+    fn from(compiled: Regex) -> Self {
+        Self { source: "", compiled: OnceLock::from(compiled) }
+    }
 }
 
 impl Naming {
@@ -120,6 +155,18 @@ pub fn is_valid_branch_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_lazy_pattern_matches_as_the_compiled_one() {
+        let source = crate::config::DEFAULT_NAME_PATTERN;
+        let lazy = super::NamePattern::lazy(source);
+        assert_eq!(lazy.as_str(), source, "readable before it is compiled");
+        let compiled = super::NamePattern::from(regex::Regex::new(source).unwrap());
+        for desc in ["fix-login", "Fix", "a..b", "v1.2", "-x", ""] {
+            assert_eq!(lazy.is_match(desc), compiled.is_match(desc), "{desc:?}");
+        }
+        assert_eq!(lazy.as_str(), compiled.as_str());
+    }
     use super::*;
     use crate::policy::graph::fake::naming;
 
@@ -212,8 +259,10 @@ mod tests {
 
     #[test]
     fn a_pattern_normalising_cannot_meet_gets_no_suggestion() {
-        let n =
-            Naming { prefix: "hotfix/".into(), pattern: Regex::new("^[A-Z]+-[0-9]+$").unwrap() };
+        let n = Naming {
+            prefix: "hotfix/".into(),
+            pattern: Regex::new("^[A-Z]+-[0-9]+$").unwrap().into(),
+        };
         let v = n.check("hotfix/fix login").unwrap();
         assert!(v.fix.contains("where <desc> matches ^[A-Z]+-[0-9]+$"), "{}", v.fix);
         assert_eq!(n.check("hotfix/OPS-12"), None);
@@ -221,7 +270,7 @@ mod tests {
 
     #[test]
     fn r1_checks_git_validity_even_with_a_lax_pattern() {
-        let n = Naming { prefix: "hotfix/".into(), pattern: Regex::new(".*").unwrap() };
+        let n = Naming { prefix: "hotfix/".into(), pattern: Regex::new(".*").unwrap().into() };
         assert!(n.check("hotfix/a..b").unwrap().message.contains("not a valid Git branch"));
         assert_eq!(n.check("hotfix/anything_goes"), None);
     }
@@ -265,7 +314,7 @@ mod fuzz {
 
         #[test]
         fn never_panics(desc in text(), prefix in prefix()) {
-            let naming = Naming { prefix: prefix.clone(), pattern: default_pattern() };
+            let naming = Naming { prefix: prefix.clone(), pattern: default_pattern().into() };
             let _ = normalise(&desc, &prefix);
             let _ = is_valid_branch_name(&desc);
             let _ = naming.check(&format!("{prefix}{desc}"));
@@ -285,7 +334,7 @@ mod fuzz {
 
         #[test]
         fn suggestions_pass_the_rule(desc in description(), prefix in prefix()) {
-            let naming = Naming { prefix: prefix.clone(), pattern: default_pattern() };
+            let naming = Naming { prefix: prefix.clone(), pattern: default_pattern().into() };
             if let Some(name) = naming.suggest(&desc) {
                 prop_assert_eq!(naming.check(&name).map(|v| v.message), None);
             }

@@ -38,9 +38,9 @@ pub fn config_before_open() -> Option<Config> {
             return None;
         }
     }
-    let git = Git(load(&git_dir, &common_dir, &env)?);
-    if git.0.boolean("core.bare").ok() != Some(Some(false))
-        || git.0.raw_value("core.worktree").is_ok()
+    let git = Git::new(load(&git_dir, &common_dir, &env)?);
+    if git.file.boolean("core.bare").ok() != Some(Some(false))
+        || git.file.raw_value("core.worktree").is_ok()
     {
         return None;
     }
@@ -167,14 +167,65 @@ fn file_at(path: PathBuf, source: Source, buf: &mut Vec<u8>) -> Option<File> {
     }
 }
 
-/// Values as [`Repo`](super::Repo) reads them.
-struct Git(File);
+/// Values as [`Repo`](super::Repo) reads them. The configuration asks for its keys under
+/// `hotfix.` one by one, and most repositories have no such section: then every answer is
+/// known without a lookup.
+struct Git {
+    file: File,
+    has_hotfix_section: bool,
+}
+
+impl Git {
+    fn new(file: File) -> Self {
+        let has_hotfix_section =
+            file.sections().any(|s| s.header().name().eq_ignore_ascii_case(b"hotfix"));
+        Self { file, has_hotfix_section }
+    }
+}
 
 impl GitConfig for Git {
     fn config_string(&self, key: &str) -> Option<String> {
-        self.0
+        let section = key.split_once('.').map_or(key, |(section, _)| section);
+        if !self.may_have_section(section) {
+            return None;
+        }
+        self.file
             .string(key)
             .map(|v| v.to_string())
-            .or_else(|| self.0.boolean(key).ok().flatten().map(|b| b.to_string()))
+            .or_else(|| self.file.boolean(key).ok().flatten().map(|b| b.to_string()))
+    }
+
+    fn may_have_section(&self, name: &str) -> bool {
+        self.has_hotfix_section || !name.eq_ignore_ascii_case("hotfix")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Git, GitConfig};
+    use gix::config::File;
+
+    fn git(text: &str) -> Git {
+        Git::new(File::try_from(text).expect("valid config"))
+    }
+
+    #[test]
+    fn keys_under_hotfix_are_read_whatever_the_section_is_spelled() {
+        let none = git("[core]\n\tbare = false\n[remote \"origin\"]\n\turl = u\n");
+        assert!(!none.may_have_section("hotfix") && !none.may_have_section("HOTFIX"));
+        assert_eq!(none.config_string("hotfix.main"), None);
+        assert_eq!(none.config_string("remote.origin.url").as_deref(), Some("u"));
+        let set = git(
+            "[HotFix]\n\tmain = trunk\n[hotfix \"deploy.main\"]\n\tregion = eu\n\tcodepipeline = prod\n",
+        );
+        assert!(set.may_have_section("hotfix"));
+        assert_eq!(set.config_string("hotfix.main").as_deref(), Some("trunk"));
+        assert_eq!(set.config_string("hotfix.deploy.main.region").as_deref(), Some("eu"));
+        let config = crate::config::load(None, &set).unwrap();
+        assert_eq!(config.main, "trunk");
+        assert_eq!(
+            config.deploy_main.expect("deployments from Git config").region.as_deref(),
+            Some("eu")
+        );
     }
 }

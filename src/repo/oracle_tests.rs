@@ -919,7 +919,7 @@ fn ask_repo(
     }
     let naming = Naming {
         prefix: "hotfix/".into(),
-        pattern: regex::Regex::new(DEFAULT_NAME_PATTERN).expect("valid"),
+        pattern: regex::Regex::new(DEFAULT_NAME_PATTERN).expect("valid").into(),
     };
     let names = Names { main: "main", development: "development", naming: &naming };
     for &merge in &q.r3_merges {
