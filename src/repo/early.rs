@@ -13,7 +13,7 @@
 //! `core.worktree`, a hook started outside the work tree's root, a repository not owned by
 //! the user (Git's dubious ownership), anything unreadable or invalid.
 
-use super::settings::{git_config_parameters, read_work_tree_config};
+use super::settings::{git_config_parameters, has_section, read_work_tree_config, string_in};
 use crate::config::{self, Config, GitConfig};
 use gix::ObjectId;
 use gix::bstr::{BStr, ByteSlice};
@@ -38,7 +38,7 @@ pub fn config_before_open() -> Option<Config> {
             return None;
         }
     }
-    let git = Git::new(load(&git_dir, &common_dir, &env)?);
+    let git = Git { file: load(&git_dir, &common_dir, &env)? };
     if git.file.boolean("core.bare").ok() != Some(Some(false))
         || git.file.raw_value("core.worktree").is_ok()
     {
@@ -167,36 +167,18 @@ fn file_at(path: PathBuf, source: Source, buf: &mut Vec<u8>) -> Option<File> {
     }
 }
 
-/// Values as [`Repo`](super::Repo) reads them. The configuration asks for its keys under
-/// `hotfix.` one by one, and most repositories have no such section: then every answer is
-/// known without a lookup.
+/// Values as [`Repo`](super::Repo) reads them.
 struct Git {
     file: File,
-    has_hotfix_section: bool,
-}
-
-impl Git {
-    fn new(file: File) -> Self {
-        let has_hotfix_section =
-            file.sections().any(|s| s.header().name().eq_ignore_ascii_case(b"hotfix"));
-        Self { file, has_hotfix_section }
-    }
 }
 
 impl GitConfig for Git {
     fn config_string(&self, key: &str) -> Option<String> {
-        let section = key.split_once('.').map_or(key, |(section, _)| section);
-        if !self.may_have_section(section) {
-            return None;
-        }
-        self.file
-            .string(key)
-            .map(|v| v.to_string())
-            .or_else(|| self.file.boolean(key).ok().flatten().map(|b| b.to_string()))
+        string_in(&self.file, key)
     }
 
     fn may_have_section(&self, name: &str) -> bool {
-        self.has_hotfix_section || !name.eq_ignore_ascii_case("hotfix")
+        has_section(&self.file, name)
     }
 }
 
@@ -206,7 +188,7 @@ mod tests {
     use gix::config::File;
 
     fn git(text: &str) -> Git {
-        Git::new(File::try_from(text).expect("valid config"))
+        Git { file: File::try_from(text).expect("valid config") }
     }
 
     #[test]

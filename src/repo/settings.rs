@@ -31,15 +31,33 @@ impl Repo {
 }
 
 impl GitConfig for Repo {
-    /// A key written with no value (`[hotfix] enforceSize`) means true to Git; gix has no
-    /// string for it, only the boolean.
     fn config_string(&self, key: &str) -> Option<String> {
-        let config = self.inner.config_snapshot();
-        config
-            .string(key)
-            .map(|v| v.to_string())
-            .or_else(|| config.boolean(key).map(|b| b.to_string()))
+        string_in(self.inner.config_snapshot().plumbing(), key)
     }
+
+    fn may_have_section(&self, name: &str) -> bool {
+        has_section(self.inner.config_snapshot().plumbing(), name)
+    }
+}
+
+/// `key`'s value in `config`. A key written with no value (`[hotfix] enforceSize`) means true
+/// to Git; gix has no string for it, only the boolean. The configuration asks for its keys
+/// under `hotfix.` one by one, and most repositories have no such section: then the answer
+/// is known without a lookup (each costs a parse of the key and a search).
+pub(super) fn string_in(config: &gix::config::File, key: &str) -> Option<String> {
+    let section = key.split_once('.').map_or(key, |(section, _)| section);
+    if !has_section(config, section) {
+        return None;
+    }
+    config
+        .string(key)
+        .map(|v| v.to_string())
+        .or_else(|| config.boolean(key).ok().flatten().map(|b| b.to_string()))
+}
+
+/// Whether `config` has a section called `name`, in any case.
+pub(super) fn has_section(config: &gix::config::File, name: &str) -> bool {
+    config.sections().any(|s| s.header().name().eq_ignore_ascii_case(name.as_bytes()))
 }
 
 /// Reads `.githotfix.toml` at the work-tree root, refusing a symlink that leads outside it.
