@@ -44,6 +44,9 @@
 #                   to origin, which refuses it at the     (`git -c core.hooksPath=<dir>`): the
 #                   very end (receive.hideRefs), so every  whole cost a push pays for the hook
 #                   run is the same push
+#   a  push-floor   the same real `git push`            vs the same push with the floor hook
+#                                                          below: the push of any hook that
+#                                                          starts a program
 #   a  floor        the installed pre-push hook alone   vs an `sh` hook that execs a Rust
 #                                                          `fn main(){}` (rustc -O): the floor of
 #                                                          any hook that starts a program
@@ -144,6 +147,8 @@ echo 'fn main() {}' > "$WORK/trivial.rs"
 rustc -O -o "$WORK/trivial" "$WORK/trivial.rs"
 printf '#!/bin/sh\nexec %s "$@"\n' "$WORK/trivial" > "$WORK/floor-pre-push"
 chmod +x "$WORK/floor-pre-push"
+mkdir -p "$WORK/floor-hooks"
+cp "$WORK/floor-pre-push" "$WORK/floor-hooks/pre-push"
 RESULTS="$WORK/results.tsv"
 printf 'size\tcommits\tgraph\tcase\ttool_ms\tgit_ms\ttool_min\tgit_min\truns\tratio\n' > "$RESULTS"
 RSS="$WORK/rss.tsv"
@@ -291,6 +296,8 @@ for SIZE in $SIZES; do
     measure a-push 1 "exec git push -q origin feature/bench 2>/dev/null" \
       "git -c core.hooksPath=$WORK/noop-hooks push -q origin feature/bench 2>/dev/null; test \$? = 1"
     measure a-floor 0 "$(push unrelated)" "exec $WORK/floor-pre-push origin $URL < $S/unrelated"
+    measure a-push-floor 1 "exec git push -q origin feature/bench 2>/dev/null" \
+      "git -c core.hooksPath=$WORK/floor-hooks push -q origin feature/bench 2>/dev/null; test \$? = 1"
     for b in good bad; do
       expect=0; [ $b = bad ] && expect=1
       measure "b-$b" $expect "$(push $b)" \
@@ -383,6 +390,7 @@ TARGET = {
     "a-unrelated": "none: any shim that starts a program is ~1.5× (a-floor)",
     "a-push": "≤ 1.05×",
     "a-floor": "≤ 1.05×",
+    "a-push-floor": "reference: 1.0× = the push costs what one through a hook exec'ing fn main(){} does",
     "e-verify-all": "off: ≤ 1.0×",
     "e-verify-fp": "on: ≤ 2.0×",
     "e-verify-subjects": "reference: reading the subjects R1 and R2 need",

@@ -10,13 +10,18 @@ use std::sync::mpsc::{self, Sender};
 use std::thread::JoinHandle;
 
 /// `work` done on a second thread for each input pushed, answered in order by [`Ahead::wait`].
+/// The thread starts at the [`START_AT`]-th input: for fewer, opening the repository a second
+/// time costs more than it saves.
 pub struct Ahead<In, Out> {
     git_dir: PathBuf,
     work: fn(&Repo, In) -> Result<Out>,
     asked: Vec<In>,
-    /// Started at the first input; `None` then means it could not start or stopped.
+    /// Started at the [`START_AT`]-th input; `None` then means it could not start or stopped.
     thread: Option<Worker<In, Out>>,
 }
+
+/// How many inputs start the second thread.
+const START_AT: usize = 64;
 
 /// The second thread, and the way to it.
 struct Worker<In, Out> {
@@ -26,22 +31,30 @@ struct Worker<In, Out> {
 
 impl<In: Copy + Send + 'static, Out: Send + 'static> Ahead<In, Out> {
     pub fn push(&mut self, input: In) {
-        if self.asked.is_empty() {
-            let (git_dir, work) = (self.git_dir.clone(), self.work);
-            let (send, received) = mpsc::channel::<In>();
-            let answers = move || -> Result<Vec<Out>> {
-                let repo = Repo::open_on_thread(&git_dir)?;
-                received.iter().map(|input| work(&repo, input)).collect()
-            };
-            let started = std::thread::Builder::new().name("ahead".into()).spawn(answers);
-            self.thread = started.ok().map(|answers| Worker { send, answers });
-        }
         self.asked.push(input);
+        let pending = match self.asked.len() {
+            START_AT => {
+                self.thread = self.start();
+                &self.asked[..]
+            }
+            _ => &self.asked[self.asked.len() - 1..],
+        };
         if let Some(worker) = &self.thread
-            && worker.send.send(input).is_err()
+            && pending.iter().any(|&input| worker.send.send(input).is_err())
         {
             self.thread = None; // it stopped: `wait` does it all here
         }
+    }
+
+    fn start(&self) -> Option<Worker<In, Out>> {
+        let (git_dir, work) = (self.git_dir.clone(), self.work);
+        let (send, received) = mpsc::channel::<In>();
+        let answers = move || -> Result<Vec<Out>> {
+            let repo = Repo::open_on_thread(&git_dir)?;
+            received.iter().map(|input| work(&repo, input)).collect()
+        };
+        let started = std::thread::Builder::new().name("ahead".into()).spawn(answers);
+        started.ok().map(|answers| Worker { send, answers })
     }
 
     /// The answers, in the order asked. Whatever the second thread could not do (start, open the
@@ -68,7 +81,7 @@ impl Repo {
 
 #[cfg(test)]
 mod tests {
-    use super::Ahead;
+    use super::{Ahead, START_AT};
     use crate::error::Result;
     use crate::policy::size::DiffSize;
     use crate::repo::Repo;
@@ -93,9 +106,16 @@ mod tests {
             ids.push(ObjectId::from_hex(git(dir, &["rev-parse", "HEAD"]).as_bytes()).unwrap());
         }
         let repo = Repo::open_at(dir).unwrap();
-        let pairs = [(ids[0], ids[1]), (ids[1], ids[2]), (ids[0], ids[2])];
+        let three = [(ids[0], ids[1]), (ids[1], ids[2]), (ids[0], ids[2])];
+        let pairs: Vec<_> = three.iter().copied().cycle().take(START_AT + 2).collect();
         let here: Vec<_> = pairs.iter().map(|&pair| size(&repo, pair).unwrap()).collect();
         assert_eq!(here[0], DiffSize { files: 2, insertions: 3, deletions: 0 });
+        let mut few = repo.ahead(size);
+        for &pair in &three {
+            few.push(pair);
+        }
+        assert!(few.thread.is_none(), "no thread for a few");
+        assert_eq!(few.wait(&repo).unwrap(), here[..3]);
         let mut ahead = repo.ahead(size);
         for &pair in &pairs {
             ahead.push(pair);
