@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::policy::Naming;
 use crate::policy::naming::{NamePattern, is_valid_branch_name};
 use crate::policy::size::Limits;
-use regex::RegexBuilder;
 use serde::Deserialize;
 use std::time::Duration;
 use toml::Spanned;
@@ -20,8 +19,6 @@ pub const FILE_NAME: &str = ".githotfix.toml";
 pub const DEFAULT_NAME_PATTERN: &str = "^[a-z0-9]+(?:[-.][a-z0-9]+)*$";
 /// A committed file larger than this is not a configuration file.
 pub const MAX_FILE_BYTES: usize = 64 * 1024;
-/// Compiled-regex budget: a pattern needing more is refused rather than slowing every hook.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// The resolved settings every command and hook works with.
 #[derive(Debug, Clone)]
@@ -229,13 +226,9 @@ pub fn load(source: Option<&Source>, git: &impl GitConfig) -> Result<Config> {
     let pattern = if pattern == DEFAULT_NAME_PATTERN {
         NamePattern::lazy(DEFAULT_NAME_PATTERN)
     } else {
-        let compiled = RegexBuilder::new(&pattern)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| {
-                keys.bad("name_pattern", "namePattern", &format!("not a valid regex: {e}"))
-            })?;
+        let compiled = NamePattern::compile(&pattern).map_err(|e| {
+            keys.bad("name_pattern", "namePattern", &format!("not a valid regex: {e}"))
+        })?;
         NamePattern::from(compiled)
     };
     for (key, git_key, value) in

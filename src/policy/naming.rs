@@ -1,7 +1,7 @@
 //! R1: what a hotfix branch may be called, and how a description becomes a valid name.
 
 use super::{Rule, Violation};
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use std::sync::OnceLock;
 
 /// Longest description SPEC allows after the prefix.
@@ -38,7 +38,14 @@ impl NamePattern {
     }
 
     fn regex(&self) -> &Regex {
-        self.compiled.get_or_init(|| Regex::new(self.source).expect("a valid constant pattern"))
+        self.compiled.get_or_init(|| Self::compile(self.source).expect("a valid constant pattern"))
+    }
+
+    /// A pattern from the configuration, within bounds: a team's file must not be able to make
+    /// every hook compile something huge.
+    pub fn compile(source: &str) -> Result<Regex, regex::Error> {
+        const LIMIT: usize = 1 << 20;
+        RegexBuilder::new(source).size_limit(LIMIT).dfa_size_limit(LIMIT).build()
     }
 }
 

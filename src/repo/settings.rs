@@ -55,9 +55,10 @@ pub(super) fn string_in(config: &gix::config::File, key: &str) -> Option<String>
         .or_else(|| config.boolean(key).ok().flatten().map(|b| b.to_string()))
 }
 
-/// Whether `config` has a section called `name`, in any case.
+/// Whether `config` has a section called `name`, in any case (one lookup: gix keeps the
+/// sections by name).
 pub(super) fn has_section(config: &gix::config::File, name: &str) -> bool {
-    config.sections().any(|s| s.header().name().eq_ignore_ascii_case(name.as_bytes()))
+    config.sections_by_name(name).is_some_and(|mut sections| sections.next().is_some())
 }
 
 /// Reads `.githotfix.toml` at the work-tree root, refusing a symlink that leads outside it.
